@@ -1,0 +1,67 @@
+// The process environment, validated once at start-up by web and worker alike: a missing or
+// malformed value stops the process with a message naming it.
+import { z } from "zod";
+
+const urlWithProtocol = (protocols: string[]) =>
+  z
+    .string()
+    .url()
+    .refine((value) => protocols.some((protocol) => value.startsWith(`${protocol}:`)), {
+      message: `must start with ${protocols.map((protocol) => `${protocol}://`).join(" or ")}`,
+    });
+
+export const ZEnv = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  DATABASE_URL: urlWithProtocol(["postgresql", "postgres"]),
+  REDIS_URL: urlWithProtocol(["redis", "rediss"]),
+  SHOPIFY_API_KEY: z.string().min(1),
+  SHOPIFY_API_SECRET: z.string().min(1),
+  SHOPIFY_APP_URL: urlWithProtocol(["https", "http"]),
+  SCOPES: z
+    .string()
+    .min(1)
+    .regex(/^[a-z_]+(,[a-z_]+)*$/, "must be a comma-separated list of Shopify access scopes"),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** Prefix for BullMQ keys, so tests and benchmarks never share queues with a running app. */
+  QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default("tenure"),
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+  /** How long a worker's lock on a job lasts; a crashed worker's jobs are taken over after it. */
+  WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(1000).default(30_000),
+  SHOP_CUSTOM_DOMAIN: z.string().optional(),
+});
+
+export type TEnv = z.infer<typeof ZEnv>;
+
+export class EnvError extends Error {
+  override name = "EnvError";
+}
+
+export function parseEnv(source: NodeJS.ProcessEnv): TEnv {
+  const result = ZEnv.safeParse(source);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const name = issue.path.join(".");
+    const value = source[name];
+    return value === undefined || value === ""
+      ? `  ${name} is missing`
+      : `  ${name} is malformed: ${issue.message}`;
+  });
+  throw new EnvError(`Invalid environment (see .env.example):\n${problems.join("\n")}`);
+}
+
+let cached: TEnv | undefined;
+
+/** The validated environment. The first call validates; a bad environment ends the process. */
+export function env(): TEnv {
+  if (cached) return cached;
+  try {
+    cached = parseEnv(process.env);
+  } catch (error) {
+    if (error instanceof EnvError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  return cached;
+}

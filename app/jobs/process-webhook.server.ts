@@ -1,0 +1,141 @@
+// One processor for every webhook job: parse the body, then hand it to one domain function.
+import { type Job, UnrecoverableError } from "bullmq";
+import { prisma } from "~/db.server";
+import { log } from "~/lib/log.server";
+import { ensureShop } from "~/orders/store.server";
+import {
+  applyCustomerProfile,
+  applyOrderDeletion,
+  applyOrderVersion,
+  applyRefund,
+  versionHashOf,
+} from "~/orders/store.server";
+import { exportCustomerData, forgetDeletedCustomer, redactCustomer } from "~/privacy/customer-data.server";
+import {
+  PayloadError,
+  ZBulkOperationFinishWebhook,
+  ZCustomerDeleteWebhook,
+  ZCustomerWebhook,
+  ZCustomersDataRequestWebhook,
+  ZCustomersRedactWebhook,
+  ZOrderDeleteWebhook,
+  ZOrderWebhook,
+  ZRefundWebhook,
+  ZScopesUpdateWebhook,
+  parsePayload,
+  parseWebhookBody,
+  toCustomer,
+  toOrderFacts,
+  toRefund,
+} from "~/shopify/webhook-payloads";
+import { recordBulkOperation, redactShop, uninstallShop, updateShopScopes } from "~/shops/lifecycle.server";
+import { type TWebhookJob, ZWebhookJob } from "./queue.server";
+
+export async function handleWebhook(job: TWebhookJob): Promise<string> {
+  const { shop, topic } = job;
+  const payload = parseWebhookBody(job.rawBody);
+  switch (topic) {
+    case "ORDERS_CREATE":
+    case "ORDERS_UPDATED":
+    case "ORDERS_PAID":
+    case "ORDERS_CANCELLED":
+    case "ORDERS_FULFILLED":
+    case "ORDERS_PARTIALLY_FULFILLED":
+    case "ORDERS_EDITED": {
+      const order = toOrderFacts(parsePayload(ZOrderWebhook, payload));
+      return applyOrderVersion({ shop, order, versionHash: versionHashOf(job.rawBody) });
+    }
+    case "ORDERS_DELETE": {
+      const { id } = parsePayload(ZOrderDeleteWebhook, payload);
+      await applyOrderDeletion({ shop, orderId: id });
+      return "deleted";
+    }
+    case "REFUNDS_CREATE":
+      await applyRefund({ shop, refund: toRefund(parsePayload(ZRefundWebhook, payload)) });
+      return "stored";
+    case "CUSTOMERS_CREATE":
+    case "CUSTOMERS_UPDATE":
+      await applyCustomerProfile({ shop, profile: toCustomer(parsePayload(ZCustomerWebhook, payload)) });
+      return "stored";
+    case "CUSTOMERS_DELETE":
+      await forgetDeletedCustomer({ shop, customerId: parsePayload(ZCustomerDeleteWebhook, payload).id });
+      return "forgotten";
+    case "CUSTOMERS_REDACT":
+      await redactCustomer({ shop, customerId: parsePayload(ZCustomersRedactWebhook, payload).customer.id });
+      return "redacted";
+    case "CUSTOMERS_DATA_REQUEST": {
+      const request = parsePayload(ZCustomersDataRequestWebhook, payload);
+      const exportId = await exportCustomerData({
+        shop,
+        customerId: request.customer.id,
+        dataRequestId: request.data_request?.id ?? null,
+      });
+      return `exported:${exportId}`;
+    }
+    case "SHOP_REDACT":
+      await redactShop({ shop });
+      return "redacted";
+    case "APP_UNINSTALLED":
+      await uninstallShop({ shop });
+      return "uninstalled";
+    case "APP_SCOPES_UPDATE":
+      await updateShopScopes({ shop, scopes: parsePayload(ZScopesUpdateWebhook, payload).current });
+      return "updated";
+    case "BULK_OPERATIONS_FINISH": {
+      const operation = parsePayload(ZBulkOperationFinishWebhook, payload);
+      await recordBulkOperation({
+        shop,
+        id: operation.admin_graphql_api_id,
+        status: operation.status,
+        errorCode: operation.error_code,
+        completedAt: operation.completed_at ?? null,
+      });
+      return "recorded";
+    }
+    default:
+      throw new PayloadError(`no handler for topic ${topic}`);
+  }
+}
+
+/** Records a job that will not be retried, with its reason, where support can query it. */
+export async function recordFailedJob(job: Job, data: Partial<TWebhookJob>, reason: string): Promise<void> {
+  const shop = data.shop || "unknown";
+  await prisma.$transaction(async (tx) => {
+    await ensureShop(tx, shop);
+    await tx.failedJob.create({
+      data: {
+        shopDomain: shop,
+        topic: data.topic ?? job.name,
+        webhookId: data.webhookId ?? null,
+        jobId: job.id ?? null,
+        reason: reason.slice(0, 2000),
+        attempts: job.attemptsMade + 1,
+        rawBody: data.rawBody ?? null,
+      },
+    });
+  });
+}
+
+export async function processWebhookJob(job: Job): Promise<string> {
+  const parsed = ZWebhookJob.safeParse(job.data);
+  const data: Partial<TWebhookJob> = parsed.success ? parsed.data : (job.data as Partial<TWebhookJob>);
+  const fields = { shop: data.shop, topic: data.topic, webhookId: data.webhookId, jobId: job.id };
+  try {
+    if (!parsed.success) throw new PayloadError(`job data is malformed: ${parsed.error.issues[0]?.message}`);
+    const outcome = await handleWebhook(parsed.data);
+    log.info("webhook.processed", { ...fields, outcome });
+    return outcome;
+  } catch (error) {
+    const reason = (error as Error).message;
+    if (error instanceof PayloadError) {
+      // Input that can never succeed: recorded and skipped, never retried.
+      await recordFailedJob(job, data, reason);
+      log.warn("webhook.rejected", { ...fields, reason });
+      throw new UnrecoverableError(reason);
+    }
+    const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
+    if (lastAttempt) await recordFailedJob(job, data, `gave up after ${job.attemptsMade + 1} attempts: ${reason}`);
+    log.error("webhook.failed", { ...fields, attempt: job.attemptsMade + 1, lastAttempt, reason });
+    throw error;
+  }
+}

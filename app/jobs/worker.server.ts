@@ -1,0 +1,50 @@
+// The worker process (`npm run worker`): drains the webhook queue into the order store.
+import { Worker } from "bullmq";
+import { prisma } from "~/db.server";
+import { env } from "~/env.server";
+import { log } from "~/lib/log.server";
+import { processWebhookJob } from "./process-webhook.server";
+import { WEBHOOK_QUEUE, workerConnection } from "./queue.server";
+
+export function startWebhookWorker(): Worker {
+  const config = env();
+  const worker = new Worker(WEBHOOK_QUEUE, processWebhookJob, {
+    connection: workerConnection(),
+    prefix: config.QUEUE_PREFIX,
+    concurrency: config.WORKER_CONCURRENCY,
+    // A worker that dies mid-job loses its lock; after lockDuration another worker takes the job over.
+    lockDuration: config.WORKER_LOCK_DURATION_MS,
+    stalledInterval: config.WORKER_LOCK_DURATION_MS,
+    maxStalledCount: 2,
+  });
+  worker.on("error", (error) => log.error("worker.error", { error: error.message }));
+  return worker;
+}
+
+async function main(): Promise<void> {
+  const config = env();
+  const worker = startWebhookWorker();
+  await worker.waitUntilReady();
+  log.info("worker.started", { queue: WEBHOOK_QUEUE, concurrency: config.WORKER_CONCURRENCY, pid: process.pid });
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info("worker.stopping", { signal });
+    // close() waits for in-flight jobs to finish before resolving.
+    await worker.close();
+    await prisma.$disconnect();
+    log.info("worker.stopped", { signal });
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
+}
+
+if (process.argv[1]?.endsWith("worker.server.ts") || process.argv[1]?.endsWith("worker.server.js")) {
+  main().catch((error: unknown) => {
+    log.error("worker.crashed", { error: (error as Error).message });
+    process.exit(1);
+  });
+}

@@ -1,0 +1,27 @@
+import { defineConfig } from "vitest/config";
+import tsconfigPaths from "vite-tsconfig-paths";
+
+export default defineConfig({
+  plugins: [tsconfigPaths()],
+  test: {
+    projects: [
+      {
+        plugins: [tsconfigPaths()],
+        // Pure domain code: no database, no Redis, no network.
+        test: { name: "unit", include: ["app/**/*.test.ts"] },
+      },
+      {
+        plugins: [tsconfigPaths()],
+        test: {
+          name: "integration",
+          include: ["tests/**/*.test.ts"],
+          globalSetup: ["tests/setup/global.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 180_000,
+          // Suites share one app server, one database and one Redis; run files one at a time.
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
