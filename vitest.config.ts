@@ -1,5 +1,6 @@
 import { defineConfig } from "vitest/config";
 import tsconfigPaths from "vite-tsconfig-paths";
+import { testEnv } from "./tests/setup/test-env";
 
 export default defineConfig({
   plugins: [tsconfigPaths()],
@@ -16,6 +17,7 @@ export default defineConfig({
           name: "integration",
           include: ["tests/**/*.test.ts"],
           globalSetup: ["tests/setup/global.ts"],
+          env: { ...testEnv },
           testTimeout: 60_000,
           hookTimeout: 180_000,
           // Suites share one app server, one database and one Redis; run files one at a time.

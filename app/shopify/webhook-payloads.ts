@@ -24,7 +24,11 @@ export function parseWebhookBody(rawBody: string): unknown {
   }
 }
 
-const ZId = z.union([z.bigint(), z.number().int().nonnegative(), z.string().regex(/^\d+$/)]).transform((value) => BigInt(value));
+const MAX_ID = 2n ** 63n - 1n; // PostgreSQL BIGINT, which holds every Shopify id
+const ZId = z
+  .union([z.bigint(), z.number().int().nonnegative(), z.string().regex(/^\d+$/)])
+  .transform((value) => BigInt(value))
+  .refine((value) => value >= 0n && value <= MAX_ID, "must be a Shopify id (0 … 2^63−1)");
 const ZOptionalId = ZId.nullish().transform((value) => value ?? null);
 const ZDate = z
   .string()

@@ -49,6 +49,7 @@ CREATE TABLE "Order" (
     "totalDiscounts" DECIMAL(20,4) NOT NULL,
     "totalTax" DECIMAL(20,4) NOT NULL,
     "totalShipping" DECIMAL(20,4) NOT NULL,
+    "refunded" DECIMAL(20,4) NOT NULL DEFAULT 0,
     "financialStatus" TEXT,
     "cancelledAt" TIMESTAMP(3),
     "test" BOOLEAN NOT NULL DEFAULT false,
