@@ -1,5 +1,6 @@
 // The process environment, validated once at start-up by web and worker alike: a missing or
 // malformed value stops the process with a message naming it.
+import { existsSync } from "node:fs";
 import { z } from "zod";
 
 const urlWithProtocol = (protocols: string[]) =>
@@ -54,6 +55,8 @@ let cached: TEnv | undefined;
 /** The validated environment. The first call validates; a bad environment ends the process. */
 export function env(): TEnv {
   if (cached) return cached;
+  // A local .env fills in what the real environment leaves unset (never overrides it).
+  if (process.env.NODE_ENV !== "test" && existsSync(".env")) process.loadEnvFile(".env");
   try {
     cached = parseEnv(process.env);
   } catch (error) {
