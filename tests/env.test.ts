@@ -9,7 +9,7 @@ const run = promisify(execFile);
 async function startWith(entry: string[], env: Record<string, string | undefined>) {
   const merged: Record<string, string> = {};
   for (const [key, value] of Object.entries({ ...process.env, ...testEnv, PORT: "3998", ...env })) if (value !== undefined) merged[key] = value;
-  return run(process.execPath, entry, { env: merged, timeout: 20_000 }).then(
+  return run(process.execPath, entry, { env: merged as NodeJS.ProcessEnv, timeout: 20_000 }).then(
     () => ({ code: 0, stderr: "" }),
     (error: { code: number; stderr: string }) => ({ code: error.code, stderr: error.stderr }),
   );

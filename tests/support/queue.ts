@@ -17,7 +17,14 @@ export async function waitForDrain(queuePrefix: string, timeoutMs = 60_000): Pro
 export async function jobCounts(queuePrefix: string) {
   const queue = new Queue("webhooks", { connection: { host: "127.0.0.1", port: 6379 }, prefix: queuePrefix });
   try {
-    return await queue.getJobCounts("waiting", "active", "delayed", "completed", "failed");
+    const counts = await queue.getJobCounts("waiting", "active", "delayed", "completed", "failed");
+    return {
+      waiting: counts.waiting ?? 0,
+      active: counts.active ?? 0,
+      delayed: counts.delayed ?? 0,
+      completed: counts.completed ?? 0,
+      failed: counts.failed ?? 0,
+    };
   } finally {
     await queue.close();
   }
