@@ -33,6 +33,12 @@ export async function* customerFigures(shop: string, batchSize = 5000): AsyncGen
         averageOrderValue: true,
         purchaseFrequency: true,
         tenureDays: true,
+        probabilityAlive: true,
+        expectedPurchases12m: true,
+        predictedClv12m: true,
+        rfmGroup: true,
+        valueTier: true,
+        churnRisk: true,
       },
     });
     for (const row of batch) {
@@ -42,6 +48,7 @@ export async function* customerFigures(shop: string, batchSize = 5000): AsyncGen
         grossSales: money(row.grossSales.toString()),
         refunds: money(row.refunds.toString()),
         averageOrderValue: row.averageOrderValue === null ? null : money(row.averageOrderValue.toString()),
+        predictedClv12m: row.predictedClv12m === null ? null : money(row.predictedClv12m.toString()),
       };
     }
     if (batch.length < batchSize) return;

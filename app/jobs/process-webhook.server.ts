@@ -2,7 +2,7 @@
 import { type Job, UnrecoverableError } from "bullmq";
 import { prisma } from "~/db.server";
 import { log } from "~/lib/log.server";
-import { ensureShop } from "~/orders/store.server";
+import { ensureShopExists } from "~/orders/store.server";
 import {
   applyCustomerProfile,
   applyOrderDeletion,
@@ -30,6 +30,23 @@ import {
 } from "~/shopify/webhook-payloads";
 import { recordBulkOperation, redactShop, uninstallShop, updateShopScopes } from "~/shops/lifecycle.server";
 import { type TWebhookJob, ZWebhookJob } from "./queue.server";
+import { requestRefit } from "./shop-tasks.server";
+
+/** Topics whose processing can change a customer's figures, and so the shop's models. */
+const REFIT_TOPICS = new Set(["ORDERS_CREATE", "ORDERS_UPDATED", "ORDERS_PAID", "ORDERS_CANCELLED", "ORDERS_DELETE", "REFUNDS_CREATE"]);
+const REFIT_REQUEST_INTERVAL_MS = 60_000;
+const lastRefitRequest = new Map<string, number>();
+
+/**
+ * Asks for a (debounced, at most hourly) refit after order changes. The queue de-duplicates across
+ * processes; this in-process throttle only spares Redis a call per order during bursts.
+ */
+async function noteOrderChange(shop: string): Promise<void> {
+  const now = Date.now();
+  if (now - (lastRefitRequest.get(shop) ?? 0) < REFIT_REQUEST_INTERVAL_MS) return;
+  lastRefitRequest.set(shop, now);
+  await requestRefit({ shop, trigger: "orders" });
+}
 
 export async function handleWebhook(job: TWebhookJob): Promise<string> {
   const { shop, topic } = job;
@@ -100,8 +117,8 @@ export async function handleWebhook(job: TWebhookJob): Promise<string> {
 /** Records a job that will not be retried, with its reason, where support can query it. */
 export async function recordFailedJob(job: Job, data: Partial<TWebhookJob>, reason: string): Promise<void> {
   const shop = data.shop || "unknown";
+  await ensureShopExists(shop);
   await prisma.$transaction(async (tx) => {
-    await ensureShop(tx, shop);
     await tx.failedJob.create({
       data: {
         shopDomain: shop,
@@ -123,6 +140,7 @@ export async function processWebhookJob(job: Job): Promise<string> {
   try {
     if (!parsed.success) throw new PayloadError(`job data is malformed: ${parsed.error.issues[0]?.message}`);
     const outcome = await handleWebhook(parsed.data);
+    if (REFIT_TOPICS.has(parsed.data.topic) && outcome !== "stale") await noteOrderChange(parsed.data.shop);
     log.info("webhook.processed", { ...fields, outcome });
     return outcome;
   } catch (error) {

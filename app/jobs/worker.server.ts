@@ -3,8 +3,10 @@ import { Worker } from "bullmq";
 import { prisma } from "~/db.server";
 import { env } from "~/env.server";
 import { log } from "~/lib/log.server";
+import { processShopTask } from "./process-shop-task.server";
 import { processWebhookJob } from "./process-webhook.server";
 import { WEBHOOK_QUEUE, workerConnection } from "./queue.server";
+import { SHOP_TASKS_QUEUE } from "./schedules.server";
 
 export function startWebhookWorker(): Worker {
   const config = env();
@@ -21,10 +23,24 @@ export function startWebhookWorker(): Worker {
   return worker;
 }
 
+/** Refits are CPU-bound: one at a time per process, with a long lock (a 1M-customer refit takes seconds). */
+export function startShopTaskWorker(): Worker {
+  const config = env();
+  const worker = new Worker(SHOP_TASKS_QUEUE, processShopTask, {
+    connection: workerConnection(),
+    prefix: config.QUEUE_PREFIX,
+    concurrency: 1,
+    lockDuration: Math.max(config.WORKER_LOCK_DURATION_MS, 120_000),
+  });
+  worker.on("error", (error) => log.error("worker.error", { queue: SHOP_TASKS_QUEUE, error: error.message }));
+  worker.on("failed", (job, error) => log.error("shop_task.failed", { shop: (job?.data as { shop?: string })?.shop, jobId: job?.id, error: error.message }));
+  return worker;
+}
+
 async function main(): Promise<void> {
   const config = env();
-  const worker = startWebhookWorker();
-  await worker.waitUntilReady();
+  const workers = [startWebhookWorker(), startShopTaskWorker()];
+  await Promise.all(workers.map((worker) => worker.waitUntilReady()));
   log.info("worker.started", { queue: WEBHOOK_QUEUE, concurrency: config.WORKER_CONCURRENCY, pid: process.pid });
 
   let stopping = false;
@@ -33,7 +49,7 @@ async function main(): Promise<void> {
     stopping = true;
     log.info("worker.stopping", { signal });
     // close() waits for in-flight jobs to finish before resolving.
-    await worker.close();
+    await Promise.all(workers.map((worker) => worker.close()));
     await prisma.$disconnect();
     log.info("worker.stopped", { signal });
     process.exit(0);

@@ -15,6 +15,12 @@ export const CUSTOMER_CSV_COLUMNS = [
   "purchase_frequency_per_year",
   "tenure_days",
   "days_since_last_order",
+  "probability_alive",
+  "expected_purchases_12m",
+  "predicted_clv_12m",
+  "rfm_group",
+  "value_tier",
+  "churn_risk",
 ] as const;
 
 export type CustomerCsvInput = {
@@ -28,6 +34,13 @@ export type CustomerCsvInput = {
   averageOrderValue: Money | null;
   purchaseFrequency: number | null;
   tenureDays: number | null;
+  /** From the shop's latest model fit; null before the first fit or when predictions are insufficient. */
+  probabilityAlive: number | null;
+  expectedPurchases12m: number | null;
+  predictedClv12m: Money | null;
+  rfmGroup: string | null;
+  valueTier: string | null;
+  churnRisk: string | null;
 };
 
 const number = (value: number | null, places: number) => (value === null ? "" : value.toFixed(places));
@@ -45,5 +58,11 @@ export function customerCsvRow(customer: CustomerCsvInput, now: Date): string {
     number(customer.purchaseFrequency, 4),
     number(customer.tenureDays, 2),
     number(daysSinceLastOrder(customer.lastOrderAt, now), 0),
+    number(customer.probabilityAlive, 4),
+    number(customer.expectedPurchases12m, 4),
+    customer.predictedClv12m ? formatAmount(customer.predictedClv12m) : "",
+    customer.rfmGroup ?? "",
+    customer.valueTier ?? "",
+    customer.churnRisk ?? "",
   ].join(",");
 }

@@ -3,29 +3,39 @@
 // to the same state: the newest order version wins (isNewerVersion), refunds are keyed by id, and a
 // customer's figures are recomputed from scratch under a per-customer lock.
 import { createHash } from "node:crypto";
-import { Prisma } from "@prisma/client";
-import { prisma } from "~/db.server";
+import { type Db, inTransaction, pool, sql } from "~/pg.server";
 import { type CustomerFigures, computeCustomerFigures } from "~/ltv/customer-figures";
 import { type Money, money } from "~/ltv/money";
 import { type CustomerProfile, type OrderFacts, type RefundFacts, isNewerVersion, moneyRefunded } from "~/ltv/order-facts";
 
-type Tx = Prisma.TransactionClient;
+type Tx = Db;
 
 /**
  * Serialises work on one resource across every worker process: a transaction-scoped advisory lock.
  * Orders are always locked before customers, so two jobs can never wait on each other in a cycle.
  */
 async function lock(tx: Tx, key: string): Promise<void> {
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 0))`;
+  await tx.query(sql`SELECT pg_advisory_xact_lock(hashtextextended(${key}, 0))`);
 }
 
 /** A verified webhook from a shop with no record creates the record: Shopify only sends to installed shops. */
 export async function ensureShop(tx: Tx, shop: string, currency?: string | null): Promise<void> {
-  await tx.$executeRaw`
-    INSERT INTO "Shop" ("domain", "currency", "createdAt", "updatedAt")
-    VALUES (${shop}, ${currency ?? null}, now(), now())
-    ON CONFLICT ("domain") DO UPDATE SET "currency" = EXCLUDED."currency", "updatedAt" = now()
-    WHERE "Shop"."currency" IS NULL AND EXCLUDED."currency" IS NOT NULL`;
+  // DO NOTHING takes no lock on an existing row (DO UPDATE would lock the shop's row and serialise
+  // every concurrent job of the shop behind it). The UPDATE, in the same round trip, locks the row
+  // only in the rare case that it still lacks a currency.
+  await tx.query(sql`
+    WITH inserted AS (
+      INSERT INTO "Shop" ("domain", "currency", "createdAt", "updatedAt")
+      VALUES (${shop}, ${currency ?? null}, now(), now())
+      ON CONFLICT ("domain") DO NOTHING
+      RETURNING 1)
+    UPDATE "Shop" SET "currency" = ${currency ?? null}, "updatedAt" = now()
+    WHERE "domain" = ${shop} AND "currency" IS NULL AND ${currency ?? null}::text IS NOT NULL`);
+}
+
+/** ensureShop outside a transaction, for the rare paths (privacy, lifecycle, failure records). */
+export async function ensureShopExists(shop: string): Promise<void> {
+  await pool.query(sql`INSERT INTO "Shop" ("domain", "createdAt", "updatedAt") VALUES (${shop}, now(), now()) ON CONFLICT ("domain") DO NOTHING`);
 }
 
 export function versionHashOf(rawBody: string): string {
@@ -35,7 +45,7 @@ export function versionHashOf(rawBody: string): string {
 async function upsertRefunds(tx: Tx, shop: string, refunds: readonly RefundFacts[]): Promise<void> {
   for (const refund of refunds) {
     // A refund is immutable once made; re-deliveries only refresh the same values.
-    await tx.$executeRaw`
+    await tx.query(sql`
       INSERT INTO "Refund" ("shopDomain", "id", "orderId", "createdAt", "processedAt", "transactionsAmount", "adjustmentsAmount", "storedAt")
       VALUES (${shop}, ${refund.id}, ${refund.orderId}, ${refund.createdAt}, ${refund.processedAt},
               ${refund.transactionsAmount.toString()}::numeric, ${refund.adjustmentsAmount.toString()}::numeric, now())
@@ -43,13 +53,13 @@ async function upsertRefunds(tx: Tx, shop: string, refunds: readonly RefundFacts
         "transactionsAmount" = EXCLUDED."transactionsAmount", "adjustmentsAmount" = EXCLUDED."adjustmentsAmount",
         "processedAt" = EXCLUDED."processedAt"
       WHERE ("Refund"."transactionsAmount", "Refund"."adjustmentsAmount", "Refund"."processedAt")
-        IS DISTINCT FROM (EXCLUDED."transactionsAmount", EXCLUDED."adjustmentsAmount", EXCLUDED."processedAt")`;
+        IS DISTINCT FROM (EXCLUDED."transactionsAmount", EXCLUDED."adjustmentsAmount", EXCLUDED."processedAt")`);
   }
 }
 
 async function saveProfile(tx: Tx, shop: string, profile: CustomerProfile): Promise<void> {
   // Personal data only as Shopify sends it, newest first, and never again after an erasure.
-  await tx.$executeRaw`
+  await tx.query(sql`
     INSERT INTO "Customer" ("shopDomain", "id", "email", "firstName", "lastName", "profileUpdatedAt")
     VALUES (${shop}, ${profile.id}, ${profile.email}, ${profile.firstName}, ${profile.lastName}, ${profile.updatedAt})
     ON CONFLICT ("shopDomain", "id") DO UPDATE SET
@@ -59,7 +69,7 @@ async function saveProfile(tx: Tx, shop: string, profile: CustomerProfile): Prom
       AND ("Customer"."profileUpdatedAt" IS NULL OR EXCLUDED."profileUpdatedAt" IS NULL
            OR EXCLUDED."profileUpdatedAt" >= "Customer"."profileUpdatedAt")
       AND ("Customer"."email", "Customer"."firstName", "Customer"."lastName")
-          IS DISTINCT FROM (EXCLUDED."email", EXCLUDED."firstName", EXCLUDED."lastName")`;
+          IS DISTINCT FROM (EXCLUDED."email", EXCLUDED."firstName", EXCLUDED."lastName")`);
 }
 
 type StoredCustomerOrder = {
@@ -73,11 +83,13 @@ type StoredCustomerOrder = {
 
 /** Recomputes one customer's figures from every stored order. Caller holds the customer lock. */
 async function recomputeCustomer(tx: Tx, shop: string, customerId: bigint): Promise<CustomerFigures> {
-  const rows = await tx.$queryRaw<StoredCustomerOrder[]>`
-    SELECT "totalPrice"::text AS "totalPrice", "refunded"::text AS "refunded", "test", "cancelledAt", "deletedAt", "processedAt"
-    FROM "Order" WHERE "shopDomain" = ${shop} AND "customerId" = ${customerId}`;
+  const rows = await tx.query<StoredCustomerOrder>(sql`
+    SELECT "totalPrice"::text AS "totalPrice", "refunded"::text AS "refunded", "test",
+           "cancelledAt" AT TIME ZONE 'UTC' AS "cancelledAt", "deletedAt" AT TIME ZONE 'UTC' AS "deletedAt",
+           "processedAt" AT TIME ZONE 'UTC' AS "processedAt"
+    FROM "Order" WHERE "shopDomain" = ${shop} AND "customerId" = ${customerId}`);
   const figures = computeCustomerFigures(
-    rows.map((row) => ({
+    rows.rows.map((row) => ({
       totalPrice: money(row.totalPrice),
       refunded: money(row.refunded),
       placedAt: row.processedAt,
@@ -86,7 +98,7 @@ async function recomputeCustomer(tx: Tx, shop: string, customerId: bigint): Prom
       deletedAt: row.deletedAt,
     })),
   );
-  await tx.$executeRaw`
+  await tx.query(sql`
     INSERT INTO "Customer" ("shopDomain", "id", "ordersCount", "grossSales", "refunds", "netRevenue", "averageOrderValue",
                             "firstOrderAt", "lastOrderAt", "tenureDays", "purchaseFrequency", "figuresUpdatedAt")
     VALUES (${shop}, ${customerId}, ${figures.ordersCount}, ${figures.grossSales.toString()}::numeric,
@@ -98,7 +110,7 @@ async function recomputeCustomer(tx: Tx, shop: string, customerId: bigint): Prom
       "netRevenue" = EXCLUDED."netRevenue", "averageOrderValue" = EXCLUDED."averageOrderValue",
       "firstOrderAt" = EXCLUDED."firstOrderAt", "lastOrderAt" = EXCLUDED."lastOrderAt",
       "tenureDays" = EXCLUDED."tenureDays", "purchaseFrequency" = EXCLUDED."purchaseFrequency",
-      "figuresUpdatedAt" = now()`;
+      "figuresUpdatedAt" = now()`);
   return figures;
 }
 
@@ -111,10 +123,10 @@ async function recomputeCustomers(tx: Tx, shop: string, customerIds: Iterable<bi
 }
 
 async function refundsInPresentment(tx: Tx, shop: string, orderId: bigint): Promise<Money> {
-  const rows = await tx.$queryRaw<Array<{ total: string }>>`
+  const rows = await tx.query<{ total: string }>(sql`
     SELECT COALESCE(SUM("transactionsAmount"), 0)::text AS total FROM "Refund"
-    WHERE "shopDomain" = ${shop} AND "orderId" = ${orderId}`;
-  return money(rows[0]?.total ?? "0");
+    WHERE "shopDomain" = ${shop} AND "orderId" = ${orderId}`);
+  return money(rows.rows[0]?.total ?? "0");
 }
 
 type StoredOrderVersion = { shopifyUpdatedAt: Date; versionHash: string; customerId: bigint | null };
@@ -124,17 +136,21 @@ async function readStoredOrder(
   shop: string,
   orderId: bigint,
 ): Promise<{ stored: StoredOrderVersion | null; deleted: boolean }> {
-  const rows = await tx.$queryRaw<Array<{ shopifyUpdatedAt: Date | null; versionHash: string | null; customerId: bigint | null; deleted: boolean }>>`
-    SELECT o."shopifyUpdatedAt", o."versionHash", o."customerId",
+  const rows = await tx.query<{ shopifyUpdatedAt: Date | null; versionHash: string | null; customerId: string | null; deleted: boolean }>(sql`
+    SELECT o."shopifyUpdatedAt" AT TIME ZONE 'UTC' AS "shopifyUpdatedAt", o."versionHash", o."customerId"::text AS "customerId",
            EXISTS (SELECT 1 FROM "DeletedOrder" d WHERE d."shopDomain" = ${shop} AND d."id" = ${orderId}) AS "deleted"
     FROM (SELECT 1) AS one
-    LEFT JOIN "Order" o ON o."shopDomain" = ${shop} AND o."id" = ${orderId}`;
-  const row = rows[0];
+    LEFT JOIN "Order" o ON o."shopDomain" = ${shop} AND o."id" = ${orderId}`);
+  const row = rows.rows[0];
   if (!row) return { stored: null, deleted: false };
   return {
     stored:
       row.shopifyUpdatedAt && row.versionHash
-        ? { shopifyUpdatedAt: row.shopifyUpdatedAt, versionHash: row.versionHash, customerId: row.customerId }
+        ? {
+            shopifyUpdatedAt: row.shopifyUpdatedAt,
+            versionHash: row.versionHash,
+            customerId: row.customerId === null ? null : BigInt(row.customerId),
+          }
         : null,
     deleted: row.deleted,
   };
@@ -142,13 +158,11 @@ async function readStoredOrder(
 
 /** Brings a stored order's `refunded` in step with its refunds. Returns whether it changed. Caller holds the order lock. */
 async function refreshOrderRefunded(tx: Tx, shop: string, orderId: bigint): Promise<boolean> {
-  const rows = await tx.$queryRaw<
-    Array<{ currency: string; presentmentCurrency: string; totalPrice: string; presentmentTotalPrice: string; refunded: string }>
-  >`
+  const rows = await tx.query<{ currency: string; presentmentCurrency: string; totalPrice: string; presentmentTotalPrice: string; refunded: string }>(sql`
     SELECT "currency", "presentmentCurrency", "totalPrice"::text AS "totalPrice",
            "presentmentTotalPrice"::text AS "presentmentTotalPrice", "refunded"::text AS "refunded"
-    FROM "Order" WHERE "shopDomain" = ${shop} AND "id" = ${orderId}`;
-  const order = rows[0];
+    FROM "Order" WHERE "shopDomain" = ${shop} AND "id" = ${orderId}`);
+  const order = rows.rows[0];
   if (!order) return false;
   const refunded = moneyRefunded(
     {
@@ -160,9 +174,9 @@ async function refreshOrderRefunded(tx: Tx, shop: string, orderId: bigint): Prom
     [{ transactionsAmount: await refundsInPresentment(tx, shop, orderId) }],
   );
   if (refunded.equals(money(order.refunded))) return false;
-  await tx.$executeRaw`
+  await tx.query(sql`
     UPDATE "Order" SET "refunded" = ${refunded.toString()}::numeric, "storedAt" = now()
-    WHERE "shopDomain" = ${shop} AND "id" = ${orderId}`;
+    WHERE "shopDomain" = ${shop} AND "id" = ${orderId}`);
   return true;
 }
 
@@ -171,7 +185,7 @@ export type ApplyResult = "stored" | "stale";
 /** orders/create, orders/updated, orders/paid, orders/cancelled: store the version if it is the newest. */
 export async function applyOrderVersion(options: { shop: string; order: OrderFacts; versionHash: string }): Promise<ApplyResult> {
   const { shop, order, versionHash } = options;
-  return prisma.$transaction(async (tx) => {
+  return inTransaction(async (tx) => {
     await ensureShop(tx, shop, order.currency);
     await lock(tx, `order:${shop}:${order.id}`);
     const { stored, deleted } = await readStoredOrder(tx, shop, order.id);
@@ -187,7 +201,7 @@ export async function applyOrderVersion(options: { shop: string; order: OrderFac
     }
 
     const refunded = moneyRefunded(order, [{ transactionsAmount: await refundsInPresentment(tx, shop, order.id) }]);
-    await tx.$executeRaw`
+    await tx.query(sql`
       INSERT INTO "Order" ("shopDomain", "id", "customerId", "name", "currency", "presentmentCurrency", "totalPrice",
         "presentmentTotalPrice", "subtotalPrice", "totalDiscounts", "totalTax", "totalShipping", "refunded", "financialStatus",
         "cancelledAt", "test", "shopifyCreatedAt", "processedAt", "shopifyUpdatedAt", "versionHash", "sourceName",
@@ -209,23 +223,19 @@ export async function applyOrderVersion(options: { shop: string; order: OrderFac
         "cancelledAt" = EXCLUDED."cancelledAt", "test" = EXCLUDED."test", "shopifyCreatedAt" = EXCLUDED."shopifyCreatedAt",
         "processedAt" = EXCLUDED."processedAt", "shopifyUpdatedAt" = EXCLUDED."shopifyUpdatedAt",
         "versionHash" = EXCLUDED."versionHash", "sourceName" = EXCLUDED."sourceName",
-        "discountCodes" = EXCLUDED."discountCodes", "storedAt" = now()`;
-    await tx.$executeRaw`DELETE FROM "LineItem" WHERE "shopDomain" = ${shop} AND "orderId" = ${order.id}`;
+        "discountCodes" = EXCLUDED."discountCodes", "storedAt" = now()`);
+    await tx.query(sql`DELETE FROM "LineItem" WHERE "shopDomain" = ${shop} AND "orderId" = ${order.id}`);
     if (order.lineItems.length > 0) {
-      await tx.lineItem.createMany({
-        data: order.lineItems.map((line) => ({
-          shopDomain: shop,
-          orderId: order.id,
-          id: line.id,
-          productId: line.productId,
-          variantId: line.variantId,
-          sku: line.sku,
-          title: line.title,
-          quantity: line.quantity,
-          amount: new Prisma.Decimal(line.amount.toString()),
-        })),
-        skipDuplicates: true,
-      });
+      const lines = order.lineItems;
+      await tx.query(sql`
+        INSERT INTO "LineItem" ("shopDomain", "orderId", "id", "productId", "variantId", "sku", "title", "quantity", "amount")
+        SELECT ${shop}, ${order.id}, line.id, line.product_id, line.variant_id, line.sku, line.title, line.quantity, line.amount
+        FROM unnest(${lines.map((line) => line.id.toString())}::bigint[], ${lines.map((line) => line.productId?.toString() ?? null)}::bigint[],
+                    ${lines.map((line) => line.variantId?.toString() ?? null)}::bigint[], ${lines.map((line) => line.sku)}::text[],
+                    ${lines.map((line) => line.title)}::text[], ${lines.map((line) => line.quantity)}::int[],
+                    ${lines.map((line) => line.amount.toString())}::numeric[])
+          AS line(id, product_id, variant_id, sku, title, quantity, amount)
+        ON CONFLICT DO NOTHING`);
     }
     // The order may have moved from one customer to another: both are recomputed.
     await recomputeCustomers(tx, shop, [stored?.customerId, order.customerId]);
@@ -236,7 +246,7 @@ export async function applyOrderVersion(options: { shop: string; order: OrderFac
 /** refunds/create: keyed by refund id, so it may come before or after its order, any number of times. */
 export async function applyRefund(options: { shop: string; refund: RefundFacts }): Promise<void> {
   const { shop, refund } = options;
-  await prisma.$transaction(async (tx) => {
+  await inTransaction(async (tx) => {
     await ensureShop(tx, shop);
     await lock(tx, `order:${shop}:${refund.orderId}`);
     await upsertRefunds(tx, shop, [refund]);
@@ -251,22 +261,22 @@ export async function applyRefund(options: { shop: string; refund: RefundFacts }
 /** orders/delete: the order never counts again, whatever version arrives later. */
 export async function applyOrderDeletion(options: { shop: string; orderId: bigint }): Promise<void> {
   const { shop, orderId } = options;
-  await prisma.$transaction(async (tx) => {
+  await inTransaction(async (tx) => {
     await ensureShop(tx, shop);
     await lock(tx, `order:${shop}:${orderId}`);
-    await tx.$executeRaw`
+    await tx.query(sql`
       INSERT INTO "DeletedOrder" ("shopDomain", "id", "deletedAt") VALUES (${shop}, ${orderId}, now())
-      ON CONFLICT DO NOTHING`;
+      ON CONFLICT DO NOTHING`);
     const { stored } = await readStoredOrder(tx, shop, orderId);
-    await tx.$executeRaw`
-      UPDATE "Order" SET "deletedAt" = now() WHERE "shopDomain" = ${shop} AND "id" = ${orderId} AND "deletedAt" IS NULL`;
+    await tx.query(sql`
+      UPDATE "Order" SET "deletedAt" = now() WHERE "shopDomain" = ${shop} AND "id" = ${orderId} AND "deletedAt" IS NULL`);
     await recomputeCustomers(tx, shop, [stored?.customerId]);
   });
 }
 
 /** customers/create and customers/update: personal data only, figures untouched. */
 export async function applyCustomerProfile(options: { shop: string; profile: CustomerProfile }): Promise<void> {
-  await prisma.$transaction(async (tx) => {
+  await inTransaction(async (tx) => {
     await ensureShop(tx, options.shop);
     await saveProfile(tx, options.shop, options.profile);
   });

@@ -1,12 +1,12 @@
 // Personal data handling: the compliance webhooks and customers/delete.
 import { prisma } from "~/db.server";
-import { ensureShop } from "~/orders/store.server";
+import { ensureShopExists } from "~/orders/store.server";
 
 /** customers/redact: erase the customer's personal data for good; anonymous order figures remain. */
 export async function redactCustomer(options: { shop: string; customerId: bigint }): Promise<void> {
   const { shop, customerId } = options;
+  await ensureShopExists(shop);
   await prisma.$transaction(async (tx) => {
-    await ensureShop(tx, shop);
     // A row is kept (or created) with redactedAt so personal data arriving later is never stored again.
     await tx.$executeRaw`
       INSERT INTO "Customer" ("shopDomain", "id", "redactedAt") VALUES (${shop}, ${customerId}, now())
@@ -19,8 +19,8 @@ export async function redactCustomer(options: { shop: string; customerId: bigint
 /** customers/delete: the customer is gone from Shopify; drop personal data, keep anonymous figures. */
 export async function forgetDeletedCustomer(options: { shop: string; customerId: bigint }): Promise<void> {
   const { shop, customerId } = options;
+  await ensureShopExists(shop);
   await prisma.$transaction(async (tx) => {
-    await ensureShop(tx, shop);
     await tx.$executeRaw`
       INSERT INTO "Customer" ("shopDomain", "id", "deletedAt") VALUES (${shop}, ${customerId}, now())
       ON CONFLICT ("shopDomain", "id") DO UPDATE SET
@@ -95,7 +95,7 @@ export async function exportCustomerData(options: {
   dataRequestId: bigint | null;
 }): Promise<number> {
   const data = await collectCustomerData(options);
-  await prisma.$transaction((tx) => ensureShop(tx, options.shop));
+  await ensureShopExists(options.shop);
   const saved = await prisma.dataRequestExport.create({
     data: {
       shopDomain: options.shop,

@@ -1,4 +1,5 @@
 import { prisma } from "~/db.server";
+import { requestRefit, scheduleNightlyRefit } from "~/jobs/shop-tasks.server";
 import { log } from "~/lib/log.server";
 
 type AdminGraphql = { graphql: (query: string) => Promise<Response> };
@@ -23,5 +24,7 @@ export async function recordInstall(options: { shop: string; admin: AdminGraphql
     create: { domain: shop, name, currency, installedAt: new Date() },
     update: { uninstalledAt: null, installedAt: new Date(), ...(name ? { name } : {}), ...(currency ? { currency } : {}) },
   });
+  await scheduleNightlyRefit(shop);
+  await requestRefit({ shop, trigger: "manual" });
   log.info("install.recorded", { shop });
 }

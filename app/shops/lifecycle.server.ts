@@ -1,13 +1,13 @@
 // A shop's life after install: scope changes, uninstall, and erasure.
 import { prisma } from "~/db.server";
 import { removeShopSchedules } from "~/jobs/schedules.server";
-import { ensureShop } from "~/orders/store.server";
+import { ensureShopExists } from "~/orders/store.server";
 
 /** app/uninstalled (may repeat, may come late): sessions go, scheduled jobs stop, data stays until shop/redact. */
 export async function uninstallShop(options: { shop: string }): Promise<void> {
   const { shop } = options;
+  await ensureShopExists(shop);
   await prisma.$transaction(async (tx) => {
-    await ensureShop(tx, shop);
     await tx.session.deleteMany({ where: { shop } });
     await tx.shop.update({ where: { domain: shop }, data: { uninstalledAt: new Date() } });
   });
@@ -38,7 +38,7 @@ export async function recordBulkOperation(options: {
   completedAt: Date | null;
 }): Promise<void> {
   const { shop, id, status, errorCode, completedAt } = options;
-  await prisma.$transaction((tx) => ensureShop(tx, shop));
+  await ensureShopExists(shop);
   await prisma.bulkOperation.upsert({
     where: { shopDomain_id: { shopDomain: shop, id } },
     create: { shopDomain: shop, id, status, errorCode, completedAt },

@@ -32,10 +32,12 @@ export async function jobCounts(queuePrefix: string) {
 
 /** Removes every key of a test's queue prefix. */
 export async function dropQueue(queuePrefix: string): Promise<void> {
-  const queue = new Queue("webhooks", { connection: { host: "127.0.0.1", port: 6379 }, prefix: queuePrefix });
-  try {
-    await queue.obliterate({ force: true });
-  } finally {
-    await queue.close();
+  for (const name of ["webhooks", "shop-tasks"]) {
+    const queue = new Queue(name, { connection: { host: "127.0.0.1", port: 6379 }, prefix: queuePrefix });
+    try {
+      await queue.obliterate({ force: true });
+    } finally {
+      await queue.close();
+    }
   }
 }

@@ -82,12 +82,19 @@ export function compressSummary(summary: RfmSummary): WeightedRfmSummary {
   validateRfmSummary(summary);
   const { x, T, weight } = summary;
   const n = x.length;
-  const tx = Float64Array.from(summary.tx, (value, i) => ((x[i] as number) === 0 ? 0 : value));
+  // Plain loops: Float64Array.from with a mapping function is slow on large shops.
+  const tx = new Float64Array(n);
+  for (let i = 0; i < n; i++) tx[i] = (x[i] as number) === 0 ? 0 : (summary.tx[i] as number);
+  const compare = (i: number, j: number) =>
+    (x[i] as number) - (x[j] as number) || (tx[i] as number) - (tx[j] as number) || (T[i] as number) - (T[j] as number);
   const order = new Uint32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  order.sort(
-    (i, j) => (x[i] as number) - (x[j] as number) || (tx[i] as number) - (tx[j] as number) || (T[i] as number) - (T[j] as number),
-  );
+  let sorted = true;
+  for (let i = 0; i < n; i++) {
+    order[i] = i;
+    if (sorted && i > 0 && compare(i - 1, i) > 0) sorted = false;
+  }
+  // Input already in order (grouped by the caller) skips the O(n log n) comparison sort.
+  if (!sorted) order.sort(compare);
 
   const outX = new Float64Array(n);
   const outTx = new Float64Array(n);

@@ -72,12 +72,15 @@ function usableRows(data: SpendSummary): UsableRows {
     if (xi > 0 && mi > 0 && wi > 0) kept.push(i);
   }
   kept.sort((i, j) => (x[i] as number) - (x[j] as number));
-  return {
-    x: Float64Array.from(kept, (i) => x[i] as number),
-    meanValue: Float64Array.from(kept, (i) => meanValue[i] as number),
-    weight: Float64Array.from(kept, (i) => (weight === undefined ? 1 : (weight[i] as number))),
-    skipped: n - kept.length,
-  };
+  // Plain loops: Float64Array.from with a mapping function is slow on large shops.
+  const rows = { x: new Float64Array(kept.length), meanValue: new Float64Array(kept.length), weight: new Float64Array(kept.length) };
+  for (let k = 0; k < kept.length; k++) {
+    const i = kept[k] as number;
+    rows.x[k] = x[i] as number;
+    rows.meanValue[k] = meanValue[i] as number;
+    rows.weight[k] = weight === undefined ? 1 : (weight[i] as number);
+  }
+  return { ...rows, skipped: n - kept.length };
 }
 
 /**

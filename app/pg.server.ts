@@ -1,0 +1,44 @@
+// A node-postgres pool for the webhook hot path. Prisma's client engine costs ~1.3 ms of CPU per raw
+// query here (measured: docs/decisions/0006); an order event runs about a dozen statements, so the
+// order store speaks to PostgreSQL through the same driver Prisma's adapter uses, directly.
+import pg from "pg";
+import { env } from "./env.server";
+
+declare global {
+  var tenurePgPool: pg.Pool | undefined;
+}
+
+export const pool: pg.Pool = globalThis.tenurePgPool ?? new pg.Pool({ connectionString: env().DATABASE_URL, max: 20 });
+if (env().NODE_ENV !== "production") globalThis.tenurePgPool = pool;
+
+type Param = string | number | boolean | bigint | null | undefined | Date | readonly (string | number | null)[];
+
+/** A parameterised statement from a template: sql`... ${value} ...` → { text: "... $1 ...", values }. */
+export function sql(strings: TemplateStringsArray, ...params: Param[]): pg.QueryConfig {
+  let text = strings[0] ?? "";
+  const values: unknown[] = [];
+  params.forEach((param, index) => {
+    // Times go as UTC ISO strings: the columns are timestamps without time zone holding UTC.
+    values.push(param instanceof Date ? param.toISOString() : param);
+    text += `$${index + 1}${strings[index + 1] ?? ""}`;
+  });
+  return { text, values };
+}
+
+export type Db = pg.PoolClient;
+
+/** Runs `work` in one transaction on one connection; rolls back on any error. */
+export async function inTransaction<T>(work: (db: Db) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    const result = await work(client);
+    await client.query("COMMIT");
+    return result;
+  } catch (error) {
+    await client.query("ROLLBACK").catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
