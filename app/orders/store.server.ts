@@ -114,12 +114,18 @@ async function recomputeCustomer(tx: Tx, shop: string, customerId: bigint): Prom
   return figures;
 }
 
-async function recomputeCustomers(tx: Tx, shop: string, customerIds: Iterable<bigint | null | undefined>): Promise<void> {
+/** Takes the customers' locks in id order (after the order's), so no two jobs wait on each other. */
+async function lockCustomers(tx: Tx, shop: string, customerIds: Iterable<bigint | null | undefined>): Promise<bigint[]> {
   const unique = [...new Set([...customerIds].filter((id): id is bigint => id != null))].sort((a, b) =>
     a < b ? -1 : a > b ? 1 : 0,
   );
+  // Advisory locks are re-entrant within a transaction: taking one again costs a round trip, no wait.
   for (const customerId of unique) await lock(tx, `customer:${shop}:${customerId}`);
-  for (const customerId of unique) await recomputeCustomer(tx, shop, customerId);
+  return unique;
+}
+
+async function recomputeCustomers(tx: Tx, shop: string, customerIds: Iterable<bigint | null | undefined>): Promise<void> {
+  for (const customerId of await lockCustomers(tx, shop, customerIds)) await recomputeCustomer(tx, shop, customerId);
 }
 
 async function refundsInPresentment(tx: Tx, shop: string, orderId: bigint): Promise<Money> {
@@ -189,6 +195,8 @@ export async function applyOrderVersion(options: { shop: string; order: OrderFac
     await ensureShop(tx, shop, order.currency);
     await lock(tx, `order:${shop}:${order.id}`);
     const { stored, deleted } = await readStoredOrder(tx, shop, order.id);
+    // The customer rows are written below (profile, figures): their locks come first, in order.
+    await lockCustomers(tx, shop, [stored?.customerId, order.customerId]);
     await upsertRefunds(tx, shop, order.refunds);
     if (order.customer) await saveProfile(tx, shop, order.customer);
 
