@@ -2,27 +2,14 @@
 // any order, concurrent processing — every customer ends with the figures of a direct computation.
 import { randomUUID } from "node:crypto";
 import fc from "fast-check";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { prisma } from "~/db.server";
-import { type AppUnderTest, type Running, startApp, startWorker } from "./support/processes";
-import { dropQueue, waitForDrain } from "./support/queue";
+import { runningAppForSuite } from "./support/app-under-test";
+import { waitForDrain } from "./support/queue";
 import { orderPayload, refundPayload, toJson } from "./support/orders";
 import { sendWebhook } from "./support/webhooks";
 
-let app: AppUnderTest;
-let worker: Running;
-
-beforeAll(async () => {
-  app = await startApp();
-  worker = await startWorker(app, { WORKER_CONCURRENCY: "16" });
-});
-
-afterAll(async () => {
-  await worker?.stop();
-  await app?.stop();
-  if (app) await dropQueue(app.queuePrefix);
-  await prisma.$disconnect();
-});
+const running = runningAppForSuite({ WORKER_CONCURRENCY: "16" });
 
 const CUSTOMERS = [4_100_000_000_000_000_001n, 4_100_000_000_000_000_002n, 4_100_000_000_000_000_003n];
 const cents = (value: number) => (value / 100).toFixed(2);
@@ -125,10 +112,10 @@ it("duplicates, re-deliveries and any delivery order converge to the direct comp
         }
         // Delivered concurrently, as Shopify does; the worker runs 16 jobs at a time.
         const statuses = await Promise.all(
-          deliveries.map((event) => sendWebhook(app.url, { shop, ...event }).then((response) => response.status)),
+          deliveries.map((event) => sendWebhook(running.app().url, { shop, ...event }).then((response) => response.status)),
         );
         expect(statuses.every((status) => status === 200)).toBe(true);
-        await waitForDrain(app.queuePrefix);
+        await waitForDrain(running.app().queuePrefix);
 
         const stored = await prisma.customer.findMany({ where: { shopDomain: shop } });
         const expected = expectedFigures(plans);

@@ -1,33 +1,19 @@
 // End to end: signed webhooks → queue → worker → PostgreSQL → the embedded home page the merchant sees.
-import { afterAll, beforeAll, expect, it } from "vitest";
-import { prisma } from "~/db.server";
+import { expect, it } from "vitest";
+import { runningAppForSuite } from "./support/app-under-test";
 import { embeddedUrl, installSession } from "./support/admin-session";
-import { type AppUnderTest, type Running, startApp, startWorker } from "./support/processes";
-import { dropQueue, waitForDrain } from "./support/queue";
+import { waitForDrain } from "./support/queue";
 import { orderPayload, refundPayload, toJson } from "./support/orders";
 import { sendWebhook } from "./support/webhooks";
 
 const shop = "home-page.myshopify.com";
-let app: AppUnderTest;
-let worker: Running;
-
-beforeAll(async () => {
-  app = await startApp();
-  worker = await startWorker(app);
-});
-
-afterAll(async () => {
-  await worker?.stop();
-  await app?.stop();
-  if (app) await dropQueue(app.queuePrefix);
-  await prisma.$disconnect();
-});
+const running = runningAppForSuite();
 
 it("shows the shop's real customers, counted orders and net revenue inside the admin", async () => {
   await installSession(shop);
   // The admin loads the app in a browser (the library answers bots with 410).
   const browser = { "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36" };
-  const page = () => fetch(embeddedUrl(app.url, "/app", shop), { headers: browser }).then(async (response) => ({ status: response.status, html: await response.text() }));
+  const page = () => fetch(embeddedUrl(running.app().url, "/app", shop), { headers: browser }).then(async (response) => ({ status: response.status, html: await response.text() }));
 
   const empty = await page();
   expect(empty.status).toBe(200);
@@ -41,9 +27,9 @@ it("shows the shop's real customers, counted orders and net revenue inside the a
     ["refunds/create", refundPayload({ id: 1_300_000_000_000_000_001n, orderId: 1_100_000_000_000_000_001n, amount: "250.00", createdAt: "2026-09-05T10:00:00Z" })],
   ] as const;
   for (const [topic, payload] of deliveries) {
-    expect((await sendWebhook(app.url, { shop, topic, body: toJson(payload) })).status).toBe(200);
+    expect((await sendWebhook(running.app().url, { shop, topic, body: toJson(payload) })).status).toBe(200);
   }
-  await waitForDrain(app.queuePrefix);
+  await waitForDrain(running.app().queuePrefix);
 
   const { status, html } = await page();
   expect(status).toBe(200);
@@ -57,7 +43,7 @@ it("shows the shop's real customers, counted orders and net revenue inside the a
 });
 
 it("refuses the page without a valid session token", async () => {
-  const response = await fetch(`${app.url}/app?embedded=1&shop=${shop}&id_token=forged.token.here`, {
+  const response = await fetch(`${running.app().url}/app?embedded=1&shop=${shop}&id_token=forged.token.here`, {
     redirect: "manual",
     headers: { "User-Agent": "Mozilla/5.0 Chrome/156.0" },
   });

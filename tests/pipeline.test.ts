@@ -1,32 +1,19 @@
 // A merchant's orders arrive as signed webhooks; the real web process queues them, the real worker
 // stores them, and each customer's lifetime value in PostgreSQL is exact to the cent.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
-import { type AppUnderTest, type Running, startApp, startWorker } from "./support/processes";
-import { dropQueue, waitForDrain } from "./support/queue";
+import { runningAppForSuite } from "./support/app-under-test";
+import { waitForDrain } from "./support/queue";
 import { orderPayload, refundPayload, sampleBody, toJson } from "./support/orders";
 import { sendWebhook } from "./support/webhooks";
 
-let app: AppUnderTest;
-let worker: Running;
-
-beforeAll(async () => {
-  app = await startApp();
-  worker = await startWorker(app);
-});
-
-afterAll(async () => {
-  await worker?.stop();
-  await app?.stop();
-  if (app) await dropQueue(app.queuePrefix);
-  await prisma.$disconnect();
-});
+const running = runningAppForSuite();
 
 const customerOf = (shop: string, id: bigint) =>
   prisma.customer.findUniqueOrThrow({ where: { shopDomain_id: { shopDomain: shop, id } } });
 
 async function deliver(shop: string, topic: string, payload: unknown, webhookId?: string) {
-  const response = await sendWebhook(app.url, { shop, topic, body: toJson(payload), webhookId });
+  const response = await sendWebhook(running.app().url, { shop, topic, body: toJson(payload), webhookId });
   expect(response.status).toBe(200);
   return response;
 }
@@ -35,10 +22,10 @@ describe("Shopify's own sample payloads", () => {
   const shop = "samples.myshopify.com";
 
   it("store the sample order with its exact 18-digit ids, and a cancelled test order never counts", async () => {
-    const response = await sendWebhook(app.url, { shop, topic: "orders/create", body: sampleBody("orders_create.json") });
+    const response = await sendWebhook(running.app().url, { shop, topic: "orders/create", body: sampleBody("orders_create.json") });
     expect(response.status).toBe(200);
-    await sendWebhook(app.url, { shop, topic: "refunds/create", body: sampleBody("refunds_create.json") });
-    await waitForDrain(app.queuePrefix);
+    await sendWebhook(running.app().url, { shop, topic: "refunds/create", body: sampleBody("refunds_create.json") });
+    await waitForDrain(running.app().queuePrefix);
 
     const order = await prisma.order.findUniqueOrThrow({
       where: { shopDomain_id: { shopDomain: shop, id: 820982911946154508n } },
@@ -73,10 +60,10 @@ describe("Shopify's own sample payloads", () => {
       ["bulk_operations/finish", "bulk_operations_finish.json"],
       ["customers/data_request", "customers_data_request.json"],
     ] as const) {
-      const response = await sendWebhook(app.url, { shop, topic, body: sampleBody(file) });
+      const response = await sendWebhook(running.app().url, { shop, topic, body: sampleBody(file) });
       expect(response.status, topic).toBe(200);
     }
-    await waitForDrain(app.queuePrefix);
+    await waitForDrain(running.app().queuePrefix);
     expect(await prisma.failedJob.count({ where: { shopDomain: shop } })).toBe(0);
     expect(await prisma.bulkOperation.count({ where: { shopDomain: shop } })).toBe(1);
     const exported = await prisma.dataRequestExport.findFirstOrThrow({ where: { shopDomain: shop, customerId: 191167n } });
@@ -94,7 +81,7 @@ describe("a merchant's customer over time", () => {
     await deliver(shop, "orders/create", created, "story-create-1"); // Shopify re-sends the same delivery
     await deliver(shop, "orders/create", created); // and the same event under a new webhook id
     await deliver(shop, "refunds/create", refundPayload({ id: 9_100_000_000_000_000_001n, orderId: 5_500_000_000_000_000_001n, amount: "10.00", createdAt: "2026-03-02T09:00:00Z" }));
-    await waitForDrain(app.queuePrefix);
+    await waitForDrain(running.app().queuePrefix);
 
     const customer = await customerOf(shop, customerId);
     expect(customer.ordersCount).toBe(1);
@@ -109,11 +96,11 @@ describe("a merchant's customer over time", () => {
     const create = orderPayload({ id: orderId, customerId, total: "30.10", updatedAt: "2026-04-01T10:00:00Z" });
     const update = orderPayload({ id: orderId, customerId, total: "30.10", createdAt: "2026-04-01T10:00:00Z", updatedAt: "2026-04-03T09:00:00Z", financialStatus: "partially_refunded" });
     await deliver(shop, "refunds/create", refund);
-    await waitForDrain(app.queuePrefix);
+    await waitForDrain(running.app().queuePrefix);
     await deliver(shop, "orders/updated", update);
-    await waitForDrain(app.queuePrefix);
+    await waitForDrain(running.app().queuePrefix);
     await deliver(shop, "orders/create", create); // older version, arrives last
-    await waitForDrain(app.queuePrefix);
+    await waitForDrain(running.app().queuePrefix);
 
     const order = await prisma.order.findUniqueOrThrow({ where: { shopDomain_id: { shopDomain: shop, id: orderId } } });
     expect(order.financialStatus).toBe("partially_refunded");
@@ -129,18 +116,18 @@ describe("a merchant's customer over time", () => {
   it("a cancellation takes the order out of the customer's value; a deleted order never comes back", async () => {
     const orderId = 5_500_000_000_000_000_003n;
     await deliver(shop, "orders/create", orderPayload({ id: orderId, customerId, total: "19.90", updatedAt: "2026-05-01T10:00:00Z" }));
-    await waitForDrain(app.queuePrefix);
+    await waitForDrain(running.app().queuePrefix);
     expect((await customerOf(shop, customerId)).ordersCount).toBe(3);
 
     await deliver(shop, "orders/cancelled", orderPayload({ id: orderId, customerId, total: "19.90", updatedAt: "2026-05-02T10:00:00Z", cancelledAt: "2026-05-02T10:00:00Z" }));
-    await waitForDrain(app.queuePrefix);
+    await waitForDrain(running.app().queuePrefix);
     expect((await customerOf(shop, customerId)).netRevenue.toFixed(2)).toBe("64.85");
 
     const doomed = 5_500_000_000_000_000_004n;
     await deliver(shop, "orders/delete", { id: doomed });
-    await waitForDrain(app.queuePrefix);
+    await waitForDrain(running.app().queuePrefix);
     await deliver(shop, "orders/create", orderPayload({ id: doomed, customerId, total: "99.00", updatedAt: "2026-05-03T10:00:00Z" }));
-    await waitForDrain(app.queuePrefix);
+    await waitForDrain(running.app().queuePrefix);
     const customer = await customerOf(shop, customerId);
     expect(customer.ordersCount).toBe(2);
     expect(customer.netRevenue.toFixed(2)).toBe("64.85");
@@ -148,7 +135,7 @@ describe("a merchant's customer over time", () => {
 
   it("guest orders count in the shop's totals only", async () => {
     await deliver(shop, "orders/create", orderPayload({ id: 5_500_000_000_000_000_010n, customerId: null, total: "12.00", updatedAt: "2026-05-05T10:00:00Z" }));
-    await waitForDrain(app.queuePrefix);
+    await waitForDrain(running.app().queuePrefix);
     const guest = await prisma.order.findUniqueOrThrow({ where: { shopDomain_id: { shopDomain: shop, id: 5_500_000_000_000_000_010n } } });
     expect(guest.customerId).toBeNull();
     expect(await prisma.customer.count({ where: { shopDomain: shop } })).toBe(1);

@@ -1,30 +1,17 @@
 // Personal data: only what Shopify sends, erased when Shopify says so, exported when asked for.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
-import { type AppUnderTest, type Running, startApp, startWorker } from "./support/processes";
-import { dropQueue, waitForDrain } from "./support/queue";
+import { runningAppForSuite } from "./support/app-under-test";
+import { waitForDrain } from "./support/queue";
 import { orderPayload, toJson } from "./support/orders";
 import { sendWebhook } from "./support/webhooks";
 
-let app: AppUnderTest;
-let worker: Running;
-
-beforeAll(async () => {
-  app = await startApp();
-  worker = await startWorker(app);
-});
-
-afterAll(async () => {
-  await worker?.stop();
-  await app?.stop();
-  if (app) await dropQueue(app.queuePrefix);
-  await prisma.$disconnect();
-});
+const running = runningAppForSuite();
 
 async function deliver(shop: string, topic: string, payload: unknown) {
-  const response = await sendWebhook(app.url, { shop, topic, body: toJson(payload) });
+  const response = await sendWebhook(running.app().url, { shop, topic, body: toJson(payload) });
   expect(response.status).toBe(200);
-  await waitForDrain(app.queuePrefix);
+  await waitForDrain(running.app().queuePrefix);
 }
 
 const customer = (shop: string, id: bigint) => prisma.customer.findUniqueOrThrow({ where: { shopDomain_id: { shopDomain: shop, id } } });

@@ -3,30 +3,18 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { Queue } from "bullmq";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
+import { runningAppForSuite } from "./support/app-under-test";
 import { RFM_GROUPS } from "~/ltv/rfm";
-import { type AppUnderTest, type Running, startApp, startWorker, waitFor } from "./support/processes";
-import { dropQueue, waitForDrain } from "./support/queue";
+import { waitFor } from "./support/processes";
+import { waitForDrain } from "./support/queue";
 import { orderPayload, toJson } from "./support/orders";
 import { simulateShop } from "./support/simulate";
 import { sendWebhook } from "./support/webhooks";
 import { testEnv } from "./setup/test-env";
 
-let app: AppUnderTest;
-let worker: Running;
-
-beforeAll(async () => {
-  app = await startApp();
-  worker = await startWorker(app);
-});
-
-afterAll(async () => {
-  await worker?.stop();
-  await app?.stop();
-  if (app) await dropQueue(app.queuePrefix);
-  await prisma.$disconnect();
-});
+const running = runningAppForSuite();
 
 const DAY = 86_400_000;
 
@@ -41,16 +29,16 @@ async function deliverHistory(shop: string, customers: number, seed: number) {
       const placed = new Date(today - Math.round((weeks - order.week) * 7 * DAY)).toISOString();
       const orderId = 3_600_000_000_000_000_000n + BigInt(seed * 1_000_000 + start + offset);
       const body = toJson(orderPayload({ id: orderId, customerId: customerIdOf(order.customer), total: order.amount.toFixed(2), updatedAt: placed }));
-      return sendWebhook(app.url, { shop, topic: "orders/create", body });
+      return sendWebhook(running.app().url, { shop, topic: "orders/create", body });
     });
     const statuses = (await Promise.all(batch)).map((response) => response.status);
     expect(statuses.every((status) => status === 200)).toBe(true);
   }
-  await waitForDrain(app.queuePrefix);
+  await waitForDrain(running.app().queuePrefix);
 }
 
 async function refit(shop: string) {
-  const tasks = new Queue("shop-tasks", { connection: { host: "127.0.0.1", port: 6379 }, prefix: app.queuePrefix });
+  const tasks = new Queue("shop-tasks", { connection: { host: "127.0.0.1", port: 6379 }, prefix: running.app().queuePrefix });
   try {
     const before = await prisma.modelFit.count({ where: { shopDomain: shop } });
     await tasks.add("refit", { shop, trigger: "manual" });
@@ -67,7 +55,7 @@ describe("a shop with enough repeat customers", () => {
   beforeAll(() => deliverHistory(shop, 400, 7), 120_000);
 
   it("new orders queue one debounced refit for the shop", async () => {
-    const tasks = new Queue("shop-tasks", { connection: { host: "127.0.0.1", port: 6379 }, prefix: app.queuePrefix });
+    const tasks = new Queue("shop-tasks", { connection: { host: "127.0.0.1", port: 6379 }, prefix: running.app().queuePrefix });
     try {
       const delayed = await tasks.getDelayed();
       expect(delayed.filter((job) => job.data.shop === shop)).toHaveLength(1);
@@ -105,7 +93,7 @@ describe("a shop with enough repeat customers", () => {
   });
 
   it("the nightly refit is scheduled for the shop", async () => {
-    const tasks = new Queue("shop-tasks", { connection: { host: "127.0.0.1", port: 6379 }, prefix: app.queuePrefix });
+    const tasks = new Queue("shop-tasks", { connection: { host: "127.0.0.1", port: 6379 }, prefix: running.app().queuePrefix });
     try {
       const schedulers = await tasks.getJobSchedulers();
       expect(schedulers.map((scheduler) => scheduler.key)).toContain(`${shop}--nightly-refit`);

@@ -1,43 +1,31 @@
 // Bad input always gets a clear answer and loses nothing.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
-import { type AppUnderTest, type Running, freePort, startApp, startWorker } from "./support/processes";
+import { runningAppForSuite } from "./support/app-under-test";
+import { freePort, startApp, startWorker } from "./support/processes";
 import { dropQueue, jobCounts, waitForDrain } from "./support/queue";
 import { orderPayload, toJson } from "./support/orders";
 import { TcpProxy } from "./support/tcp-proxy";
 import { sendWebhook, signBody } from "./support/webhooks";
 
 const shop = "edges.myshopify.com";
-let app: AppUnderTest;
-let worker: Running;
-
-beforeAll(async () => {
-  app = await startApp();
-  worker = await startWorker(app);
-});
-
-afterAll(async () => {
-  await worker?.stop();
-  await app?.stop();
-  if (app) await dropQueue(app.queuePrefix);
-  await prisma.$disconnect();
-});
+const running = runningAppForSuite();
 
 const anOrder = (id: bigint) =>
   toJson(orderPayload({ id, customerId: 8_100_000_000_000_000_001n, total: "25.00", updatedAt: "2026-06-01T10:00:00Z" }));
 
 describe("webhook requests Shopify did not sign, or signed wrongly", () => {
   it("a bad signature is refused with 401 and nothing is queued", async () => {
-    const before = await jobCounts(app.queuePrefix);
-    const response = await sendWebhook(app.url, { shop, topic: "orders/create", body: anOrder(1n), secret: "not-the-secret" });
+    const before = await jobCounts(running.app().queuePrefix);
+    const response = await sendWebhook(running.app().url, { shop, topic: "orders/create", body: anOrder(1n), secret: "not-the-secret" });
     expect(response.status).toBe(401);
-    const after = await jobCounts(app.queuePrefix);
+    const after = await jobCounts(running.app().queuePrefix);
     expect(after.waiting + after.active + after.completed).toBe(before.waiting + before.active + before.completed);
   });
 
   it("a body altered after signing is refused with 401", async () => {
     const body = anOrder(2n);
-    const response = await fetch(`${app.url}/webhooks/orders`, {
+    const response = await fetch(`${running.app().url}/webhooks/orders`, {
       method: "POST",
       headers: {
         "X-Shopify-Hmac-Sha256": signBody(body),
@@ -53,25 +41,25 @@ describe("webhook requests Shopify did not sign, or signed wrongly", () => {
 
   it("missing Shopify headers get a 400", async () => {
     for (const header of ["X-Shopify-Topic", "X-Shopify-Shop-Domain", "X-Shopify-Webhook-Id", "X-Shopify-API-Version"]) {
-      const response = await sendWebhook(app.url, { shop, topic: "orders/create", body: anOrder(3n), omitHeaders: [header] });
+      const response = await sendWebhook(running.app().url, { shop, topic: "orders/create", body: anOrder(3n), omitHeaders: [header] });
       expect(response.status, header).toBe(400);
     }
-    const unsigned = await sendWebhook(app.url, { shop, topic: "orders/create", body: anOrder(3n), omitHeaders: ["X-Shopify-Hmac-Sha256"] });
+    const unsigned = await sendWebhook(running.app().url, { shop, topic: "orders/create", body: anOrder(3n), omitHeaders: ["X-Shopify-Hmac-Sha256"] });
     expect([400, 401]).toContain(unsigned.status);
   });
 
   it("an oversize body is refused with 413 before it is buffered", async () => {
     const huge = JSON.stringify({ id: 4, padding: "x".repeat(6 * 1024 * 1024) });
-    const response = await sendWebhook(app.url, { shop, topic: "orders/create", body: huge });
+    const response = await sendWebhook(running.app().url, { shop, topic: "orders/create", body: huge });
     expect(response.status).toBe(413);
   });
 });
 
 describe("signed payloads that can never be processed are recorded, not retried or dropped", () => {
   it("malformed JSON is acknowledged, recorded with its body and skipped", async () => {
-    const response = await sendWebhook(app.url, { shop, topic: "orders/create", body: '{"id": 5, "total_price": ', webhookId: "malformed-1" });
+    const response = await sendWebhook(running.app().url, { shop, topic: "orders/create", body: '{"id": 5, "total_price": ', webhookId: "malformed-1" });
     expect(response.status).toBe(200);
-    await waitForDrain(app.queuePrefix);
+    await waitForDrain(running.app().queuePrefix);
     const failure = await prisma.failedJob.findFirstOrThrow({ where: { shopDomain: shop, webhookId: "malformed-1" } });
     expect(failure.reason).toMatch(/not valid JSON/);
     expect(failure.rawBody).toBe('{"id": 5, "total_price": ');
@@ -80,9 +68,9 @@ describe("signed payloads that can never be processed are recorded, not retried 
 
   it("a payload missing required fields is recorded with the fields named", async () => {
     const body = JSON.stringify({ id: 6, currency: "EUR", total_price: "10.00" });
-    const response = await sendWebhook(app.url, { shop, topic: "orders/updated", body, webhookId: "missing-fields-1" });
+    const response = await sendWebhook(running.app().url, { shop, topic: "orders/updated", body, webhookId: "missing-fields-1" });
     expect(response.status).toBe(200);
-    await waitForDrain(app.queuePrefix);
+    await waitForDrain(running.app().queuePrefix);
     const failure = await prisma.failedJob.findFirstOrThrow({ where: { shopDomain: shop, webhookId: "missing-fields-1" } });
     expect(failure.reason).toMatch(/created_at/);
     expect(failure.reason).toMatch(/updated_at/);
