@@ -117,15 +117,12 @@ export async function refitShop(options: TRefitJob & { now?: Date }): Promise<Re
   const transactions = await loadShopTransactions(shop);
   const shopRecord = await prisma.shop.findUnique({ where: { domain: shop }, select: { domain: true } });
   if (!shopRecord) throw new Error(`refit: shop ${shop} has no record`);
+  const run = { shopDomain: shop, trigger, unit: SHOP_MODEL_UNIT, observationEnd: new Date(observationEnd), horizonMonths: SHOP_HORIZON_MONTHS };
 
   if (transactions.customerIds.length === 0) {
     const fit = await prisma.modelFit.create({
       data: {
-        shopDomain: shop,
-        trigger,
-        unit: SHOP_MODEL_UNIT,
-        observationEnd: new Date(observationEnd),
-        horizonMonths: SHOP_HORIZON_MONTHS,
+        ...run,
         customers: 0,
         repeatCustomers: 0,
         converged: false,
@@ -144,11 +141,7 @@ export async function refitShop(options: TRefitJob & { now?: Date }): Promise<Re
   const { fit } = scored;
   const record = await prisma.modelFit.create({
     data: {
-      shopDomain: shop,
-      trigger,
-      unit: SHOP_MODEL_UNIT,
-      observationEnd: new Date(observationEnd),
-      horizonMonths: SHOP_HORIZON_MONTHS,
+      ...run,
       customers: fit.customers,
       repeatCustomers: fit.repeatCustomers,
       converged: fit.converged,
