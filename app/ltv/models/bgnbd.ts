@@ -11,7 +11,7 @@
 // - T = 0 (first purchase at the very end of observation): a brand-new customer; with x = 0 the
 //   predictions equal the new-customer ones.
 // - Huge x with t_x < T: P(alive) underflows to 0 and so do the expected purchases; never NaN.
-import { minimizePositiveFromStarts } from "./optimize";
+import { type FitDiagnostics, minimizePositiveFromStarts } from "./optimize";
 import { digamma, log1pExp, logBeta, logGamma } from "./special-functions";
 
 export type BgNbdParams = { r: number; alpha: number; a: number; b: number };
@@ -29,18 +29,9 @@ export type RfmSummary = {
 
 export type WeightedRfmSummary = Required<RfmSummary>;
 
-export type BgNbdFit = {
+export type BgNbdFit = FitDiagnostics & {
   params: BgNbdParams;
-  /** Σ weight · ln L at `params` (Fader, Hardie & Lee's likelihood, no constants dropped). */
-  logLikelihood: number;
-  converged: boolean;
-  /** BFGS iterations of the best start. */
-  iterations: number;
-  /** Starting points tried (the search stops once two converged runs agree). */
-  startsRun: number;
-  /** max |∂(−mean ln L)/∂ ln θ| at the optimum. */
-  gradientNorm: number;
-  message: string;
+  /** logLikelihood: Σ weight · ln L at `params` (Fader, Hardie & Lee's likelihood, no constants dropped). */
 };
 
 export type BgNbdFitOptions = {

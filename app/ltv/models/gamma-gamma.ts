@@ -2,7 +2,7 @@
 // parametrisation of lifetimes' GammaGammaFitter: a customer's transaction values are Gamma(p, ν)
 // with ν ~ Gamma(q, v) across customers, so a customer's mean transaction value is p/ν and the
 // population mean is p·v/(q − 1) (finite only for q > 1). Only repeat purchases are modelled.
-import { minimizePositiveFromStarts } from "./optimize";
+import { type FitDiagnostics, minimizePositiveFromStarts } from "./optimize";
 import { digamma, logGamma } from "./special-functions";
 
 export type GammaGammaParams = { p: number; q: number; v: number };
@@ -14,16 +14,9 @@ export type SpendSummary = {
   weight?: Float64Array;
 };
 
-export type GammaGammaFit = {
+export type GammaGammaFit = FitDiagnostics & {
   params: GammaGammaParams;
-  logLikelihood: number;
-  /** False if the gradient test failed or the best run ended on the parameter box (e.g. p → ∞). */
-  converged: boolean;
-  iterations: number;
-  /** Starting points tried (the search stops once two converged runs agree). */
-  startsRun: number;
-  gradientNorm: number;
-  message: string;
+  /** converged is false also when the best run ended on the parameter box (e.g. p → ∞). */
   /** Rows with x > 0 and meanValue > 0 that entered the fit. */
   customersUsed: number;
   /** Rows left out: x = 0 (no repeat purchase) or meanValue ≤ 0 (outside a Gamma model). */

@@ -351,3 +351,16 @@ function allFinite(values: Float64Array): boolean {
   for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i] as number)) return false;
   return true;
 }
+
+/** What every maximum-likelihood fit reports besides its parameters. */
+export type FitDiagnostics = {
+  logLikelihood: number;
+  converged: boolean;
+  /** BFGS iterations of the best start. */
+  iterations: number;
+  /** Starting points tried (the search stops once two converged runs agree). */
+  startsRun: number;
+  /** max |∂(−mean ln L)/∂ ln θ| at the optimum. */
+  gradientNorm: number;
+  message: string;
+};
