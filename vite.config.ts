@@ -6,7 +6,7 @@ import tsconfigPaths from "vite-tsconfig-paths";
 const appUrl = new URL(process.env.SHOPIFY_APP_URL || "http://localhost");
 const hmrConfig =
   appUrl.hostname === "localhost"
-    ? { protocol: "ws", host: "localhost", port: 64999, clientPort: 64999 }
+    ? { protocol: "ws", host: "localhost", port: Number(process.env.HMR_PORT) || 64999, clientPort: Number(process.env.HMR_PORT) || 64999 }
     : { protocol: "wss", host: appUrl.hostname, port: Number(process.env.FRONTEND_PORT) || 8002, clientPort: 443 };
 
 declare module "@remix-run/node" {

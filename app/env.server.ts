@@ -29,6 +29,8 @@ export const ZEnv = z.object({
   /** How long a worker's lock on a job lasts; a crashed worker's jobs are taken over after it. */
   WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(1000).default(30_000),
   SHOP_CUSTOM_DOMAIN: z.string().optional(),
+  /** "1" serves the demo store's pages at /demo without Shopify login (never in production). */
+  TENURE_DEMO: z.enum(["0", "1"]).default("0"),
 });
 
 export type TEnv = z.infer<typeof ZEnv>;

@@ -1,13 +1,27 @@
-import { Links, Meta, Outlet, Scripts, ScrollRestoration } from "@remix-run/react";
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { Links, Meta, Outlet, Scripts, ScrollRestoration, useLoaderData } from "@remix-run/react";
+import { localeFromRequest } from "~/i18n/locales";
+
+export const loader = ({ request }: LoaderFunctionArgs) => ({
+  locale: localeFromRequest(request),
+  // The admin's font comes from Shopify's CDN; the demo runs offline and uses the system font stack.
+  shopifyFonts: !new URL(request.url).pathname.startsWith("/demo"),
+});
 
 export default function App() {
+  const { locale, shopifyFonts } = useLoaderData<typeof loader>();
   return (
-    <html lang="en">
+    <html lang={locale}>
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width,initial-scale=1" />
-        <link rel="preconnect" href="https://cdn.shopify.com/" />
-        <link rel="stylesheet" href="https://cdn.shopify.com/static/fonts/inter/v4/styles.css" />
+        <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+        {shopifyFonts && (
+          <>
+            <link rel="preconnect" href="https://cdn.shopify.com/" />
+            <link rel="stylesheet" href="https://cdn.shopify.com/static/fonts/inter/v4/styles.css" />
+          </>
+        )}
         <Meta />
         <Links />
       </head>
