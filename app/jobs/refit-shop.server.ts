@@ -11,11 +11,11 @@ import type { TimeUnit } from "~/ltv/models/summary";
 import { RFM_GROUPS } from "~/ltv/rfm";
 import { type ScoredShop, scoreShop } from "~/ltv/score-shop";
 import { VALUE_TIERS } from "~/ltv/value-tiers";
+import { getShopSettings } from "~/settings/settings.server";
 import type { TRefitJob } from "./shop-tasks.server";
 
 /** Weeks, as in the literature: fewer distinct (x, t_x, T) triples, and shops think in weeks. */
 export const SHOP_MODEL_UNIT: TimeUnit = "week";
-export const SHOP_HORIZON_MONTHS = 12;
 const LOAD_BATCH = 200_000;
 const WRITE_BATCH = 5_000;
 
@@ -115,9 +115,16 @@ export async function refitShop(options: TRefitJob & { now?: Date }): Promise<Re
   const started = performance.now();
   const observationEnd = (options.now ?? new Date()).toISOString().slice(0, 10);
   const transactions = await loadShopTransactions(shop);
-  const shopRecord = await prisma.shop.findUnique({ where: { domain: shop }, select: { domain: true } });
+  const shopRecord = await prisma.shop.findUnique({ where: { domain: shop }, select: { domain: true, currency: true } });
   if (!shopRecord) throw new Error(`refit: shop ${shop} has no record`);
-  const run = { shopDomain: shop, trigger, unit: SHOP_MODEL_UNIT, observationEnd: new Date(observationEnd), horizonMonths: SHOP_HORIZON_MONTHS };
+  const settings = await getShopSettings(shop);
+  const run = {
+    shopDomain: shop,
+    trigger,
+    unit: SHOP_MODEL_UNIT,
+    observationEnd: new Date(observationEnd),
+    horizonMonths: settings.predictionHorizonMonths,
+  };
 
   if (transactions.customerIds.length === 0) {
     const fit = await prisma.modelFit.create({
@@ -134,7 +141,13 @@ export async function refitShop(options: TRefitJob & { now?: Date }): Promise<Re
     return { fitId: fit.id, customers: 0, insufficient: true };
   }
 
-  const scored = scoreShop(transactions, { unit: SHOP_MODEL_UNIT, observationEnd, horizonMonths: SHOP_HORIZON_MONTHS });
+  const scored = scoreShop(transactions, {
+    unit: SHOP_MODEL_UNIT,
+    observationEnd,
+    horizonMonths: settings.predictionHorizonMonths,
+    monthlyDiscountRate: settings.monthlyDiscountRatePercent / 100,
+    grossMarginPct: settings.grossMarginPercent,
+  });
   const holdout = holdoutBacktest(transactions, { unit: SHOP_MODEL_UNIT, observationEnd });
   const formula = formulaLtvReport(scored.history, scored.rfm.group);
   await writeScores(shop, scored);

@@ -41,6 +41,10 @@ export async function requestRefit(job: TRefitJob): Promise<void> {
       delay: REFIT_DELAY_AFTER_ORDERS_MS,
       deduplication: { id: `refit-orders-${job.shop}`, ttl: REFIT_DEBOUNCE_MS },
     });
+  } else if (job.trigger === "settings") {
+    // Never deduplicated: a refit already running read the previous settings. Refits of one shop run
+    // one at a time (refit-shop.server.ts), so two saves cost two refits, both correct.
+    await tasks.add("refit", job);
   } else {
     await tasks.add("refit", job, { deduplication: { id: `refit-${job.trigger}-${job.shop}`, ttl: 60_000 } });
   }

@@ -62,25 +62,28 @@ export const ZSettingsForm = z
       .max(40, "errors.tagLength")
       .refine((value) => !value.includes(","), "errors.tagComma"),
     autoTagging: z.preprocess((value) => value === "on" || value === "true" || value === true, z.boolean()),
-  })
-  .superRefine((form, context) => {
-    if (form.highValueRule === "top_percent") {
-      const percent = Number(form.highValueThreshold);
-      if (!(percent > 0 && percent <= 50)) context.addIssue({ code: "custom", path: ["highValueThreshold"], message: "errors.topPercentRange" });
-    } else if (!(Number(form.highValueThreshold) > 0)) {
-      context.addIssue({ code: "custom", path: ["highValueThreshold"], message: "errors.amountPositive" });
-    }
   });
 
 export type SettingsFieldErrors = Partial<Record<keyof ShopSettingsValues, string>>;
 
+/** The threshold means a percentage or an amount depending on the rule; checked even when other fields fail. */
+function thresholdError(rule: unknown, threshold: unknown): string | undefined {
+  const value = Number(String(threshold ?? "").trim().replace(",", "."));
+  if (!Number.isFinite(value)) return undefined; // the field's own check reports it
+  if (rule === "top_percent") return value > 0 && value <= 50 ? undefined : "errors.topPercentRange";
+  if (rule === "min_amount") return value > 0 ? undefined : "errors.amountPositive";
+  return undefined;
+}
+
 export function parseSettingsForm(form: Record<string, unknown>): { ok: true; values: ShopSettingsValues } | { ok: false; errors: SettingsFieldErrors } {
   const result = ZSettingsForm.safeParse(form);
-  if (result.success) return { ok: true, values: result.data };
   const errors: SettingsFieldErrors = {};
-  for (const issue of result.error.issues) {
+  for (const issue of result.error?.issues ?? []) {
     const field = issue.path[0] as keyof ShopSettingsValues | undefined;
     if (field && !errors[field]) errors[field] = issue.message;
   }
+  const threshold = thresholdError(form.highValueRule, form.highValueThreshold);
+  if (threshold && !errors.highValueThreshold) errors.highValueThreshold = threshold;
+  if (result.success && Object.keys(errors).length === 0) return { ok: true, values: result.data };
   return { ok: false, errors };
 }
