@@ -1,4 +1,4 @@
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Links, Meta, Outlet, Scripts, ScrollRestoration, useLoaderData } from "@remix-run/react";
 import { localeFromRequest } from "~/i18n/locales";
 
@@ -7,6 +7,8 @@ export const loader = ({ request }: LoaderFunctionArgs) => ({
   // The admin's font comes from Shopify's CDN; the demo runs offline and uses the system font stack.
   shopifyFonts: !new URL(request.url).pathname.startsWith("/demo"),
 });
+
+export const meta: MetaFunction = () => [{ title: "Tenure — customer lifetime value" }];
 
 export default function App() {
   const { locale, shopifyFonts } = useLoaderData<typeof loader>();

@@ -58,7 +58,8 @@ export async function startApp(overrides: Record<string, string> = {}): Promise<
   const port = await freePort();
   const queuePrefix = overrides.QUEUE_PREFIX ?? `tenure-test-${randomUUID().slice(0, 8)}`;
   const env = { ...testEnv, PORT: String(port), SHOPIFY_APP_URL: `http://127.0.0.1:${port}`, QUEUE_PREFIX: queuePrefix, ...overrides };
-  const web = run(process.execPath, ["node_modules/@remix-run/serve/dist/cli.js", "build/server/index.js"], { ...env, NODE_ENV: "production" });
+  // Production unless a test says otherwise (the demo store's pages refuse production).
+  const web = run(process.execPath, ["node_modules/@remix-run/serve/dist/cli.js", "build/server/index.js"], { ...env, NODE_ENV: overrides.NODE_ENV ?? "production" });
   const url = `http://127.0.0.1:${port}`;
   await waitFor(async () => {
     if (web.process.exitCode !== null) throw new Error(`web process exited:\n${web.output()}`);

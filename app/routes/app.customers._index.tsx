@@ -1,0 +1,5 @@
+import CustomersPage from "~/pages/customers";
+import { customersLoader } from "~/pages/customers.server";
+
+export const loader = customersLoader;
+export default CustomersPage;

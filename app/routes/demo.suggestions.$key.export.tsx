@@ -1,0 +1,3 @@
+import { suggestionExportLoader } from "~/pages/suggestion-detail.server";
+
+export const loader = suggestionExportLoader;
