@@ -6,7 +6,7 @@
 // Options: --database <name> (created if missing, migrations applied; default tenure_bench_ui),
 // --customers <n> (default 10000), --orders-per-customer <mean> (default 5), --shop <domain>
 // (default tenure-demo.myshopify.com), --currency <code> (default EUR), --seed <0..1> (default 0.42),
-// --skip-refit (orders and customer figures only).
+// --skip-refit (orders and customer figures only), --refit-only (refit and report an existing shop).
 //
 // Rows are written by set-based SQL (generate_series), not through webhooks: this measures pages,
 // not ingestion (bench:ingest does that). The shape follows what the webhook path stores: counted
@@ -28,6 +28,7 @@ const { values: args } = parseArgs({
     currency: { type: "string", default: "EUR" },
     seed: { type: "string", default: "0.42" },
     "skip-refit": { type: "boolean", default: false },
+    "refit-only": { type: "boolean", default: false },
   },
 });
 
@@ -217,12 +218,14 @@ async function generate(client: pg.Client): Promise<void> {
 
 async function main(): Promise<void> {
   await ensureDatabase();
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    await generate(client);
-  } finally {
-    await client.end();
+  if (!args["refit-only"]) {
+    const client = new pg.Client({ connectionString: databaseUrl });
+    await client.connect();
+    try {
+      await generate(client);
+    } finally {
+      await client.end();
+    }
   }
   if (args["skip-refit"]) return;
   // The app's modules read their configuration from the environment when first used.

@@ -5,13 +5,16 @@ import { prisma } from "~/db.server";
 import { log } from "~/lib/log.server";
 import { holdoutBacktest } from "~/ltv/backtest";
 import { CHURN_RISKS } from "~/ltv/churn-risk";
-import type { DailyTransactions } from "~/ltv/customer-history";
+import { type DailyTransactions } from "~/ltv/customer-history";
 import { formulaLtvReport } from "~/ltv/formula-ltv";
 import type { TimeUnit } from "~/ltv/models/summary";
 import { RFM_GROUPS } from "~/ltv/rfm";
 import { type ScoredShop, scoreShop } from "~/ltv/score-shop";
 import { VALUE_TIERS } from "~/ltv/value-tiers";
 import { getShopSettings } from "~/settings/settings.server";
+import { probabilityAliveEarlier } from "~/ltv/alive-trend";
+import { modelSummary } from "~/ltv/customer-history";
+import { recordShopReport } from "~/reports/shop-report.server";
 import type { TRefitJob } from "./shop-tasks.server";
 
 /** Weeks, as in the literature: fewer distinct (x, t_x, T) triples, and shops think in weeks. */
@@ -168,6 +171,16 @@ export async function refitShop(options: TRefitJob & { now?: Date }): Promise<Re
       durationMs: Math.round(performance.now() - started),
     },
   });
+  const bgnbd = fit.bgnbd;
+  const previousProbabilityAlive = new Map<string, number>();
+  if (bgnbd && !fit.insufficient) {
+    const earlier = probabilityAliveEarlier(bgnbd, modelSummary(scored.history, SHOP_MODEL_UNIT), { unit: SHOP_MODEL_UNIT, daysEarlier: 30 });
+    scored.history.customerIds.forEach((id, index) => previousProbabilityAlive.set(id, earlier[index] as number));
+  }
+  const reportId = await recordShopReport(
+    { shop, asOf: new Date(observationEnd), currency: shopRecord.currency, modelFitId: record.id, settings },
+    { transactions, previousProbabilityAlive },
+  );
   log.info("refit.done", {
     shop,
     trigger,
@@ -175,6 +188,7 @@ export async function refitShop(options: TRefitJob & { now?: Date }): Promise<Re
     repeatCustomers: fit.repeatCustomers,
     insufficient: fit.insufficient,
     durationMs: record.durationMs,
+    reportId,
   });
   return { fitId: record.id, customers: fit.customers, insufficient: fit.insufficient };
 }
