@@ -2,6 +2,7 @@
 import { type Job, UnrecoverableError } from "bullmq";
 import { prisma } from "~/db.server";
 import { log } from "~/lib/log.server";
+import { applyOrderEvents } from "~/orders/apply-order-events.server";
 import { applyCustomerProfile, applyOrderDeletion, ensureShopExists, versionHashOf } from "~/orders/store.server";
 import { exportCustomerData, forgetDeletedCustomer, redactCustomer } from "~/privacy/customer-data.server";
 import {
@@ -47,7 +48,7 @@ async function noteOrderChange(shop: string): Promise<void> {
  * a transaction short (tens of ms) while cutting statements per event tenfold; 4 at once keep both
  * cores busy while the next batch gathers (measured: docs/decisions/0007).
  */
-const orderEvents = new OrderEventBatcher({ maxBatch: 100, maxInFlight: 4 });
+const orderEvents = new OrderEventBatcher({ maxBatch: 100, maxInFlight: 4, apply: applyOrderEvents });
 
 export async function handleWebhook(job: TWebhookJob): Promise<string> {
   const { shop, topic } = job;
