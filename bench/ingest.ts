@@ -692,7 +692,7 @@ async function benchDrain(app: AppUnderTest, db: pg.Pool, runId: string, backlog
     enqueueSeconds: round(enqueueSeconds, 2),
     enqueuePerSecond: Math.round(jobs.length / enqueueSeconds),
     enqueueCpuCores: { bench: enqueueCpu.bench ?? 0, redis: enqueueCpu.redis ?? 0, other: enqueueCpu.other ?? 0 },
-    workerConcurrency: Number(config.drain.workerConcurrency ?? 16),
+    workerConcurrency: Number(config.drain.workerConcurrency ?? 128),
     workerStartSeconds: round((startedAt - spawnedAt) / 1000, 2),
     drained,
     maxSeconds: config.drain.maxSeconds,
