@@ -25,7 +25,12 @@ export const ZEnv = z.object({
   PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   /** Prefix for BullMQ keys, so tests and benchmarks never share queues with a running app. */
   QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_-]+$/).default("tenure"),
-  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+  /**
+   * Jobs one worker process holds at once. Order events of concurrent jobs share transactions
+   * (app/jobs/order-event-batcher.server.ts), so this bounds the batch size: 128 lets batches of up
+   * to 100 form while the previous ones commit (docs/decisions/0007).
+   */
+  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(128),
   /** How long a worker's lock on a job lasts; a crashed worker's jobs are taken over after it. */
   WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(1000).default(30_000),
   SHOP_CUSTOM_DOMAIN: z.string().optional(),

@@ -1,12 +1,14 @@
 // The order store: applies order and refund events idempotently and recomputes the customers they
 // touch from stored facts, all in one transaction. Any delivery order, duplicate or replay converges
 // to the same state: the newest order version wins (isNewerVersion), refunds are keyed by id, and a
-// customer's figures are recomputed from scratch under a per-customer lock.
+// customer's figures are recomputed from scratch under a per-customer lock. Order versions and
+// refunds — nearly all the traffic — are applied in batches by apply-order-events.server.ts under the
+// same rules and locks; deletions and profiles are here.
 import { createHash } from "node:crypto";
 import { type Db, inTransaction, pool, sql } from "~/pg.server";
 import { type CustomerFigures, computeCustomerFigures } from "~/ltv/customer-figures";
-import { type Money, money } from "~/ltv/money";
-import { type CustomerProfile, type OrderFacts, type RefundFacts, isNewerVersion, moneyRefunded } from "~/ltv/order-facts";
+import { money } from "~/ltv/money";
+import type { CustomerProfile } from "~/ltv/order-facts";
 
 type Tx = Db;
 
@@ -40,21 +42,6 @@ export async function ensureShopExists(shop: string): Promise<void> {
 
 export function versionHashOf(rawBody: string): string {
   return createHash("sha256").update(rawBody).digest("hex");
-}
-
-async function upsertRefunds(tx: Tx, shop: string, refunds: readonly RefundFacts[]): Promise<void> {
-  for (const refund of refunds) {
-    // A refund is immutable once made; re-deliveries only refresh the same values.
-    await tx.query(sql`
-      INSERT INTO "Refund" ("shopDomain", "id", "orderId", "createdAt", "processedAt", "transactionsAmount", "adjustmentsAmount", "storedAt")
-      VALUES (${shop}, ${refund.id}, ${refund.orderId}, ${refund.createdAt}, ${refund.processedAt},
-              ${refund.transactionsAmount.toString()}::numeric, ${refund.adjustmentsAmount.toString()}::numeric, now())
-      ON CONFLICT ("shopDomain", "id") DO UPDATE SET
-        "transactionsAmount" = EXCLUDED."transactionsAmount", "adjustmentsAmount" = EXCLUDED."adjustmentsAmount",
-        "processedAt" = EXCLUDED."processedAt"
-      WHERE ("Refund"."transactionsAmount", "Refund"."adjustmentsAmount", "Refund"."processedAt")
-        IS DISTINCT FROM (EXCLUDED."transactionsAmount", EXCLUDED."adjustmentsAmount", EXCLUDED."processedAt")`);
-  }
 }
 
 async function saveProfile(tx: Tx, shop: string, profile: CustomerProfile): Promise<void> {
@@ -128,13 +115,6 @@ async function recomputeCustomers(tx: Tx, shop: string, customerIds: Iterable<bi
   for (const customerId of await lockCustomers(tx, shop, customerIds)) await recomputeCustomer(tx, shop, customerId);
 }
 
-async function refundsInPresentment(tx: Tx, shop: string, orderId: bigint): Promise<Money> {
-  const rows = await tx.query<{ total: string }>(sql`
-    SELECT COALESCE(SUM("transactionsAmount"), 0)::text AS total FROM "Refund"
-    WHERE "shopDomain" = ${shop} AND "orderId" = ${orderId}`);
-  return money(rows.rows[0]?.total ?? "0");
-}
-
 type StoredOrderVersion = { shopifyUpdatedAt: Date; versionHash: string; customerId: bigint | null };
 
 async function readStoredOrder(
@@ -160,110 +140,6 @@ async function readStoredOrder(
         : null,
     deleted: row.deleted,
   };
-}
-
-/** Brings a stored order's `refunded` in step with its refunds. Returns whether it changed. Caller holds the order lock. */
-async function refreshOrderRefunded(tx: Tx, shop: string, orderId: bigint): Promise<boolean> {
-  const rows = await tx.query<{ currency: string; presentmentCurrency: string; totalPrice: string; presentmentTotalPrice: string; refunded: string }>(sql`
-    SELECT "currency", "presentmentCurrency", "totalPrice"::text AS "totalPrice",
-           "presentmentTotalPrice"::text AS "presentmentTotalPrice", "refunded"::text AS "refunded"
-    FROM "Order" WHERE "shopDomain" = ${shop} AND "id" = ${orderId}`);
-  const order = rows.rows[0];
-  if (!order) return false;
-  const refunded = moneyRefunded(
-    {
-      currency: order.currency,
-      presentmentCurrency: order.presentmentCurrency,
-      totalPrice: money(order.totalPrice),
-      presentmentTotalPrice: money(order.presentmentTotalPrice),
-    },
-    [{ transactionsAmount: await refundsInPresentment(tx, shop, orderId) }],
-  );
-  if (refunded.equals(money(order.refunded))) return false;
-  await tx.query(sql`
-    UPDATE "Order" SET "refunded" = ${refunded.toString()}::numeric, "storedAt" = now()
-    WHERE "shopDomain" = ${shop} AND "id" = ${orderId}`);
-  return true;
-}
-
-export type ApplyResult = "stored" | "stale";
-
-/** orders/create, orders/updated, orders/paid, orders/cancelled: store the version if it is the newest. */
-export async function applyOrderVersion(options: { shop: string; order: OrderFacts; versionHash: string }): Promise<ApplyResult> {
-  const { shop, order, versionHash } = options;
-  return inTransaction(async (tx) => {
-    await ensureShop(tx, shop, order.currency);
-    await lock(tx, `order:${shop}:${order.id}`);
-    const { stored, deleted } = await readStoredOrder(tx, shop, order.id);
-    // The customer rows are written below (profile, figures): their locks come first, in order.
-    await lockCustomers(tx, shop, [stored?.customerId, order.customerId]);
-    await upsertRefunds(tx, shop, order.refunds);
-    if (order.customer) await saveProfile(tx, shop, order.customer);
-
-    if (!isNewerVersion(stored && { updatedAt: stored.shopifyUpdatedAt, versionHash: stored.versionHash }, { updatedAt: order.updatedAt, versionHash })) {
-      // An older or identical version: only refunds it carried may be new.
-      if (order.refunds.length > 0 && (await refreshOrderRefunded(tx, shop, order.id))) {
-        await recomputeCustomers(tx, shop, [stored?.customerId]);
-      }
-      return "stale";
-    }
-
-    const refunded = moneyRefunded(order, [{ transactionsAmount: await refundsInPresentment(tx, shop, order.id) }]);
-    await tx.query(sql`
-      INSERT INTO "Order" ("shopDomain", "id", "customerId", "name", "currency", "presentmentCurrency", "totalPrice",
-        "presentmentTotalPrice", "subtotalPrice", "totalDiscounts", "totalTax", "totalShipping", "refunded", "financialStatus",
-        "cancelledAt", "test", "shopifyCreatedAt", "processedAt", "shopifyUpdatedAt", "versionHash", "sourceName",
-        "discountCodes", "deletedAt", "storedAt")
-      VALUES (${shop}, ${order.id}, ${order.customerId}, ${order.name}, ${order.currency}, ${order.presentmentCurrency},
-        ${order.totalPrice.toString()}::numeric, ${order.presentmentTotalPrice.toString()}::numeric,
-        ${order.subtotalPrice.toString()}::numeric, ${order.totalDiscounts.toString()}::numeric,
-        ${order.totalTax.toString()}::numeric, ${order.totalShipping.toString()}::numeric, ${refunded.toString()}::numeric,
-        ${order.financialStatus},
-        ${order.cancelledAt}, ${order.test}, ${order.createdAt}, ${order.processedAt}, ${order.updatedAt}, ${versionHash},
-        ${order.sourceName}, ${order.discountCodes}::text[], ${deleted ? new Date() : null}, now())
-      ON CONFLICT ("shopDomain", "id") DO UPDATE SET
-        "customerId" = EXCLUDED."customerId", "name" = EXCLUDED."name", "currency" = EXCLUDED."currency",
-        "presentmentCurrency" = EXCLUDED."presentmentCurrency", "totalPrice" = EXCLUDED."totalPrice",
-        "presentmentTotalPrice" = EXCLUDED."presentmentTotalPrice", "subtotalPrice" = EXCLUDED."subtotalPrice",
-        "totalDiscounts" = EXCLUDED."totalDiscounts", "totalTax" = EXCLUDED."totalTax",
-        "totalShipping" = EXCLUDED."totalShipping", "refunded" = EXCLUDED."refunded",
-        "financialStatus" = EXCLUDED."financialStatus",
-        "cancelledAt" = EXCLUDED."cancelledAt", "test" = EXCLUDED."test", "shopifyCreatedAt" = EXCLUDED."shopifyCreatedAt",
-        "processedAt" = EXCLUDED."processedAt", "shopifyUpdatedAt" = EXCLUDED."shopifyUpdatedAt",
-        "versionHash" = EXCLUDED."versionHash", "sourceName" = EXCLUDED."sourceName",
-        "discountCodes" = EXCLUDED."discountCodes", "storedAt" = now()`);
-    await tx.query(sql`DELETE FROM "LineItem" WHERE "shopDomain" = ${shop} AND "orderId" = ${order.id}`);
-    if (order.lineItems.length > 0) {
-      const lines = order.lineItems;
-      await tx.query(sql`
-        INSERT INTO "LineItem" ("shopDomain", "orderId", "id", "productId", "variantId", "sku", "title", "quantity", "amount")
-        SELECT ${shop}, ${order.id}, line.id, line.product_id, line.variant_id, line.sku, line.title, line.quantity, line.amount
-        FROM unnest(${lines.map((line) => line.id.toString())}::bigint[], ${lines.map((line) => line.productId?.toString() ?? null)}::bigint[],
-                    ${lines.map((line) => line.variantId?.toString() ?? null)}::bigint[], ${lines.map((line) => line.sku)}::text[],
-                    ${lines.map((line) => line.title)}::text[], ${lines.map((line) => line.quantity)}::int[],
-                    ${lines.map((line) => line.amount.toString())}::numeric[])
-          AS line(id, product_id, variant_id, sku, title, quantity, amount)
-        ON CONFLICT DO NOTHING`);
-    }
-    // The order may have moved from one customer to another: both are recomputed.
-    await recomputeCustomers(tx, shop, [stored?.customerId, order.customerId]);
-    return "stored";
-  });
-}
-
-/** refunds/create: keyed by refund id, so it may come before or after its order, any number of times. */
-export async function applyRefund(options: { shop: string; refund: RefundFacts }): Promise<void> {
-  const { shop, refund } = options;
-  await inTransaction(async (tx) => {
-    await ensureShop(tx, shop);
-    await lock(tx, `order:${shop}:${refund.orderId}`);
-    await upsertRefunds(tx, shop, [refund]);
-    // Before its order arrives the refund waits; the order's arrival takes it into account.
-    if (await refreshOrderRefunded(tx, shop, refund.orderId)) {
-      const { stored } = await readStoredOrder(tx, shop, refund.orderId);
-      await recomputeCustomers(tx, shop, [stored?.customerId]);
-    }
-  });
 }
 
 /** orders/delete: the order never counts again, whatever version arrives later. */
