@@ -89,6 +89,19 @@ describe("replenishment", () => {
 });
 
 describe("cross_sell", () => {
+  it("lists at most three suggestions for one bought product, so one best-seller does not fill the list", () => {
+    // The mug goes with five products (12 orders each); three mug buyers bought nothing else.
+    const orders: TestOrder[] = [
+      ...Array.from({ length: 5 }, (_, partner) =>
+        Array.from({ length: 12 }, (_, i) => ({ customer: `p${partner}-${i}`, day: TODAY - 50, lines: [{ product: "mug" }, { product: `partner-${partner}` }] })),
+      ).flat(),
+      ...Array.from({ length: 3 }, (_, i) => ({ customer: `mug-only-${i}`, day: TODAY - 40, lines: [{ product: "mug" }] })),
+      ...Array.from({ length: 40 }, (_, i) => ({ customer: `water-${i}`, day: TODAY - 30, lines: [{ product: "water" }] })),
+    ];
+    const pairs = playbookOf(buildSuggestions(testInput({ asOfDay: TODAY, orders })), "cross_sell")?.pairs ?? [];
+    expect(pairs.filter((pair) => pair.boughtProductId === "mug")).toHaveLength(3);
+  });
+
   // Pasta (10.00) and sauce (5.00) go together in 12 of 39 orders; water sells alone.
   const pair = (customer: string): TestOrder => ({
     customer,

@@ -189,6 +189,8 @@ export function replenishmentPlaybook(
 
 /** Rules whose audience is computed, per listed pair: bounds the work when top rules have no audience. */
 const CROSS_SELL_RULES_EXAMINED_PER_GROUP = 5;
+/** Rules listed per bought product, so one popular product does not fill the whole list. */
+export const CROSS_SELL_RULES_PER_BOUGHT_PRODUCT = 3;
 
 /**
  * Products bought together, as rules "bought A → suggest B". Among the crossSellMaxProducts products
@@ -196,7 +198,8 @@ const CROSS_SELL_RULES_EXAMINED_PER_GROUP = 5;
  * pair (orders with more than crossSellMaxBasketProducts of these products are not counted); a pair
  * with support ≥ crossSellMinSupport and lift ≥ crossSellMinLift gives a rule in each direction.
  * Rules are ranked by confidence, then lift, then support; the audience of a rule are the customers
- * who bought A and never B, and rules without one are dropped. At most maxGroups rules.
+ * who bought A and never B, and rules without one are dropped. At most maxGroups rules, and at most
+ * CROSS_SELL_RULES_PER_BOUGHT_PRODUCT for one bought product.
  */
 export function crossSellPlaybook(
   facts: ShopFacts,
@@ -273,9 +276,13 @@ export function crossSellPlaybook(
   const marked = new Uint8Array(facts.customers.length);
   const pairs: CrossSellPair[] = [];
   let conversionValue = 0;
-  const examined = Math.min(rules.length, options.maxGroups * CROSS_SELL_RULES_EXAMINED_PER_GROUP);
-  for (let r = 0; r < examined && pairs.length < options.maxGroups; r++) {
+  const examinable = options.maxGroups * CROSS_SELL_RULES_EXAMINED_PER_GROUP;
+  const listedPerBought = new Map<number, number>();
+  let examined = 0;
+  for (let r = 0; r < rules.length && examined < examinable && pairs.length < options.maxGroups; r++) {
     const rule = rules[r] as Rule;
+    if ((listedPerBought.get(rule.bought) ?? 0) >= CROSS_SELL_RULES_PER_BOUGHT_PRODUCT) continue;
+    examined++;
     for (let k = buyers.start[rule.suggested] as number; k < (buyers.start[rule.suggested + 1] as number); k++) boughtSuggested[buyers.customer[k] as number] = r;
     const audience: number[] = [];
     for (let k = buyers.start[rule.bought] as number; k < (buyers.start[rule.bought + 1] as number); k++) {
@@ -284,6 +291,7 @@ export function crossSellPlaybook(
     }
     if (audience.length === 0) continue;
     for (const c of audience) marked[c] = 1;
+    listedPerBought.set(rule.bought, (listedPerBought.get(rule.bought) ?? 0) + 1);
     const bought = products[rule.bought] as SuggestionProduct;
     const suggested = products[rule.suggested] as SuggestionProduct;
     const averageAmount = averageOrderAmountMinor(purchases, rule.suggested);
