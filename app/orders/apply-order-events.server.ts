@@ -83,7 +83,7 @@ async function upsertRefunds(tx: Db, refunds: readonly { shop: string; refund: R
 }
 
 /** Personal data only as Shopify sends it, newest first, and never again after an erasure. Rows: distinct customers. */
-async function saveProfiles(tx: Db, profiles: readonly { shop: string; profile: CustomerProfile }[]): Promise<void> {
+export async function saveProfiles(tx: Db, profiles: readonly { shop: string; profile: CustomerProfile }[]): Promise<void> {
   if (profiles.length === 0) return;
   await tx.query(sql`
     INSERT INTO "Customer" ("shopDomain", "id", "email", "firstName", "lastName", "profileUpdatedAt")

@@ -9,6 +9,7 @@ import { type Db, inTransaction, pool, sql } from "~/pg.server";
 import { type CustomerFigures, computeCustomerFigures } from "~/ltv/customer-figures";
 import { money } from "~/ltv/money";
 import type { CustomerProfile } from "~/ltv/order-facts";
+import { saveProfiles } from "./apply-order-events.server";
 
 type Tx = Db;
 
@@ -45,18 +46,7 @@ export function versionHashOf(rawBody: string): string {
 }
 
 async function saveProfile(tx: Tx, shop: string, profile: CustomerProfile): Promise<void> {
-  // Personal data only as Shopify sends it, newest first, and never again after an erasure.
-  await tx.query(sql`
-    INSERT INTO "Customer" ("shopDomain", "id", "email", "firstName", "lastName", "profileUpdatedAt")
-    VALUES (${shop}, ${profile.id}, ${profile.email}, ${profile.firstName}, ${profile.lastName}, ${profile.updatedAt})
-    ON CONFLICT ("shopDomain", "id") DO UPDATE SET
-      "email" = EXCLUDED."email", "firstName" = EXCLUDED."firstName", "lastName" = EXCLUDED."lastName",
-      "profileUpdatedAt" = EXCLUDED."profileUpdatedAt"
-    WHERE "Customer"."redactedAt" IS NULL AND "Customer"."deletedAt" IS NULL
-      AND ("Customer"."profileUpdatedAt" IS NULL OR EXCLUDED."profileUpdatedAt" IS NULL
-           OR EXCLUDED."profileUpdatedAt" >= "Customer"."profileUpdatedAt")
-      AND ("Customer"."email", "Customer"."firstName", "Customer"."lastName")
-          IS DISTINCT FROM (EXCLUDED."email", EXCLUDED."firstName", EXCLUDED."lastName")`);
+  await saveProfiles(tx, [{ shop, profile }]);
 }
 
 type StoredCustomerOrder = {
