@@ -188,7 +188,7 @@ async function updateRefunded(tx: Db, updates: readonly { key: Key; refunded: st
 }
 
 /** Recomputes each customer's figures from every stored order (caller holds the customer locks). */
-async function recomputeCustomers(tx: Db, customers: readonly Key[]): Promise<void> {
+export async function recomputeCustomers(tx: Db, customers: readonly Key[]): Promise<void> {
   if (customers.length === 0) return;
   const { rows } = await tx.query<{ shop: string; customerId: string; totalPrice: string; refunded: string; test: boolean; cancelledAt: Date | null; deletedAt: Date | null; processedAt: Date }>(sql`
     SELECT o."shopDomain" AS shop, o."customerId"::text AS "customerId", o."totalPrice"::text AS "totalPrice",

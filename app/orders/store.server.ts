@@ -6,10 +6,8 @@
 // same rules and locks; deletions and profiles are here.
 import { createHash } from "node:crypto";
 import { type Db, inTransaction, pool, sql } from "~/pg.server";
-import { type CustomerFigures, computeCustomerFigures } from "~/ltv/customer-figures";
-import { money } from "~/ltv/money";
 import type { CustomerProfile } from "~/ltv/order-facts";
-import { saveProfiles } from "./apply-order-events.server";
+import { recomputeCustomers as recomputeCustomerFigures, saveProfiles } from "./apply-order-events.server";
 
 type Tx = Db;
 
@@ -49,48 +47,6 @@ async function saveProfile(tx: Tx, shop: string, profile: CustomerProfile): Prom
   await saveProfiles(tx, [{ shop, profile }]);
 }
 
-type StoredCustomerOrder = {
-  totalPrice: string;
-  refunded: string;
-  test: boolean;
-  cancelledAt: Date | null;
-  deletedAt: Date | null;
-  processedAt: Date;
-};
-
-/** Recomputes one customer's figures from every stored order. Caller holds the customer lock. */
-async function recomputeCustomer(tx: Tx, shop: string, customerId: bigint): Promise<CustomerFigures> {
-  const rows = await tx.query<StoredCustomerOrder>(sql`
-    SELECT "totalPrice"::text AS "totalPrice", "refunded"::text AS "refunded", "test",
-           "cancelledAt" AT TIME ZONE 'UTC' AS "cancelledAt", "deletedAt" AT TIME ZONE 'UTC' AS "deletedAt",
-           "processedAt" AT TIME ZONE 'UTC' AS "processedAt"
-    FROM "Order" WHERE "shopDomain" = ${shop} AND "customerId" = ${customerId}`);
-  const figures = computeCustomerFigures(
-    rows.rows.map((row) => ({
-      totalPrice: money(row.totalPrice),
-      refunded: money(row.refunded),
-      placedAt: row.processedAt,
-      test: row.test,
-      cancelledAt: row.cancelledAt,
-      deletedAt: row.deletedAt,
-    })),
-  );
-  await tx.query(sql`
-    INSERT INTO "Customer" ("shopDomain", "id", "ordersCount", "grossSales", "refunds", "netRevenue", "averageOrderValue",
-                            "firstOrderAt", "lastOrderAt", "tenureDays", "purchaseFrequency", "figuresUpdatedAt")
-    VALUES (${shop}, ${customerId}, ${figures.ordersCount}, ${figures.grossSales.toString()}::numeric,
-            ${figures.refunds.toString()}::numeric, ${figures.netRevenue.toString()}::numeric,
-            ${figures.averageOrderValue?.toString() ?? null}::numeric, ${figures.firstOrderAt}, ${figures.lastOrderAt},
-            ${figures.tenureDays}, ${figures.purchaseFrequency}, now())
-    ON CONFLICT ("shopDomain", "id") DO UPDATE SET
-      "ordersCount" = EXCLUDED."ordersCount", "grossSales" = EXCLUDED."grossSales", "refunds" = EXCLUDED."refunds",
-      "netRevenue" = EXCLUDED."netRevenue", "averageOrderValue" = EXCLUDED."averageOrderValue",
-      "firstOrderAt" = EXCLUDED."firstOrderAt", "lastOrderAt" = EXCLUDED."lastOrderAt",
-      "tenureDays" = EXCLUDED."tenureDays", "purchaseFrequency" = EXCLUDED."purchaseFrequency",
-      "figuresUpdatedAt" = now()`);
-  return figures;
-}
-
 /** Takes the customers' locks in id order (after the order's), so no two jobs wait on each other. */
 async function lockCustomers(tx: Tx, shop: string, customerIds: Iterable<bigint | null | undefined>): Promise<bigint[]> {
   const unique = [...new Set([...customerIds].filter((id): id is bigint => id != null))].sort((a, b) =>
@@ -102,7 +58,8 @@ async function lockCustomers(tx: Tx, shop: string, customerIds: Iterable<bigint 
 }
 
 async function recomputeCustomers(tx: Tx, shop: string, customerIds: Iterable<bigint | null | undefined>): Promise<void> {
-  for (const customerId of await lockCustomers(tx, shop, customerIds)) await recomputeCustomer(tx, shop, customerId);
+  const locked = await lockCustomers(tx, shop, customerIds);
+  await recomputeCustomerFigures(tx, locked.map((id) => ({ shop, id })));
 }
 
 type StoredOrderVersion = { shopifyUpdatedAt: Date; versionHash: string; customerId: bigint | null };
