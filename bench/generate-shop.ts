@@ -17,6 +17,7 @@
 import { parseArgs } from "node:util";
 import pg from "pg";
 import { applyMigrations } from "../prisma/migrate";
+import { DEMO_SHOP_DOMAIN } from "../app/shops/demo-shop";
 import { gamma, seededRandom } from "../tests/support/simulate";
 
 const { values: args } = parseArgs({
@@ -24,7 +25,7 @@ const { values: args } = parseArgs({
     database: { type: "string", default: "tenure_bench_ui" },
     customers: { type: "string", default: "10000" },
     "orders-per-customer": { type: "string", default: "5" },
-    shop: { type: "string", default: "tenure-demo.myshopify.com" },
+    shop: { type: "string", default: DEMO_SHOP_DOMAIN },
     currency: { type: "string", default: "EUR" },
     seed: { type: "string", default: "0.42" },
     "skip-refit": { type: "boolean", default: false },

@@ -13,10 +13,11 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import pg from "pg";
+import { DEMO_SHOP_DOMAIN } from "../app/shops/demo-shop";
 
 const database = process.env.BENCH_UI_DATABASE ?? "tenure_bench_ui";
 const runs = Number(process.env.BENCH_UI_RUNS ?? 40);
-const shop = process.env.BENCH_UI_SHOP ?? "tenure-demo.myshopify.com";
+const shop = process.env.BENCH_UI_SHOP ?? DEMO_SHOP_DOMAIN;
 const databaseUrl = `postgresql://postgres@127.0.0.1:5432/${database}`;
 const TARGET_P95_MS = 200;
 

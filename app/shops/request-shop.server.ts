@@ -3,8 +3,8 @@
 import { env } from "~/env.server";
 import { type Locale, localeFromRequest } from "~/i18n/locales";
 import { authenticate } from "~/shopify.server";
+import { DEMO_SHOP_DOMAIN } from "./demo-shop";
 
-export const DEMO_SHOP_DOMAIN = "tenure-demo.myshopify.com";
 
 export type ShopRequest = {
   shop: string;

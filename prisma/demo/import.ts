@@ -3,6 +3,7 @@
 // flight, retried on 5xx and connection errors. The file is streamed (gunzip → csv-parse), twice: a
 // first pass finds the last invoice date (the date shift) and counts what will be sent.
 import { createHmac } from "node:crypto";
+import { DEMO_SHOP_DOMAIN } from "../../app/shops/demo-shop";
 import { setMaxListeners } from "node:events";
 import { createReadStream } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -19,7 +20,7 @@ import {
   webhookBody,
 } from "./online-retail";
 
-export const DEMO_SHOP = "tenure-demo.myshopify.com";
+export const DEMO_SHOP = DEMO_SHOP_DOMAIN;
 export const DEMO_SHOP_NAME = "Tenure demo — UK gift retailer";
 export const DEMO_CSV_PATH = fileURLToPath(new URL("./online_retail.csv.gz", import.meta.url));
 export const WEBHOOK_API_VERSION = "2026-10";
