@@ -2,12 +2,11 @@
 // fit is stored with its parameters, sample sizes, holdout accuracy and timing.
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
-import { Queue } from "bullmq";
+import { Queue, QueueEvents } from "bullmq";
 import { beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import { runningAppForSuite } from "./support/app-under-test";
 import { RFM_GROUPS } from "~/ltv/rfm";
-import { waitFor } from "./support/processes";
 import { waitForDrain } from "./support/queue";
 import { orderPayload, toJson } from "./support/orders";
 import { simulateShop } from "./support/simulate";
@@ -38,13 +37,17 @@ async function deliverHistory(shop: string, customers: number, seed: number) {
 }
 
 async function refit(shop: string) {
-  const tasks = new Queue("shop-tasks", { connection: { host: "127.0.0.1", port: 6379 }, prefix: running.app().queuePrefix });
+  const connection = { host: "127.0.0.1", port: 6379 };
+  const tasks = new Queue("shop-tasks", { connection, prefix: running.app().queuePrefix });
+  const events = new QueueEvents("shop-tasks", { connection, prefix: running.app().queuePrefix });
   try {
-    const before = await prisma.modelFit.count({ where: { shopDomain: shop } });
-    await tasks.add("refit", { shop, trigger: "manual" });
-    await waitFor(async () => (await prisma.modelFit.count({ where: { shopDomain: shop } })) > before, "the refit", 60_000);
+    await events.waitUntilReady();
+    // The whole job: the fit is recorded before the shop's report and nightly schedule are.
+    const job = await tasks.add("refit", { shop, trigger: "manual" });
+    await job.waitUntilFinished(events, 120_000);
     return prisma.modelFit.findFirstOrThrow({ where: { shopDomain: shop }, orderBy: { id: "desc" } });
   } finally {
+    await events.close();
     await tasks.close();
   }
 }
