@@ -36,6 +36,14 @@ export const ZEnv = z.object({
   SHOP_CUSTOM_DOMAIN: z.string().optional(),
   /** "1" serves the demo store's pages at /demo without Shopify login (never in production). */
   TENURE_DEMO: z.enum(["0", "1"]).default("0"),
+  /**
+   * Where Admin API calls go instead of https://<shop>, for tests and local runs against a fake Admin
+   * API; `{shop}` is replaced by the shop's domain. Refused in production.
+   */
+  SHOPIFY_ADMIN_API_ORIGIN: urlWithProtocol(["http", "https"]).optional(),
+}).refine((value) => !(value.NODE_ENV === "production" && value.SHOPIFY_ADMIN_API_ORIGIN), {
+  message: "must not be set in production",
+  path: ["SHOPIFY_ADMIN_API_ORIGIN"],
 });
 
 export type TEnv = z.infer<typeof ZEnv>;

@@ -12,6 +12,7 @@ ADD COLUMN     "updatedSince" TIMESTAMP(3);
 CREATE TABLE "CustomerSync" (
     "shopDomain" TEXT NOT NULL,
     "customerId" BIGINT NOT NULL,
+    "highValueSince" TIMESTAMP(3),
     "highValueTag" TEXT,
     "metafieldsDigest" TEXT,
     "updatedAt" TIMESTAMP(3) NOT NULL,
