@@ -33,6 +33,11 @@ export const ZEnv = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(128),
   /** How long a worker's lock on a job lasts; a crashed worker's jobs are taken over after it. */
   WORKER_LOCK_DURATION_MS: z.coerce.number().int().min(1000).default(30_000),
+  /**
+   * The shop-tasks worker's lock. Refits block the event loop for seconds at a time, so the lock must
+   * outlast them; a crashed worker's refit or import is taken over after it.
+   */
+  SHOP_TASK_LOCK_DURATION_MS: z.coerce.number().int().min(1000).default(120_000),
   SHOP_CUSTOM_DOMAIN: z.string().optional(),
   /** "1" serves the demo store's pages at /demo without Shopify login (never in production). */
   TENURE_DEMO: z.enum(["0", "1"]).default("0"),
@@ -41,6 +46,8 @@ export const ZEnv = z.object({
    * API; `{shop}` is replaced by the shop's domain. Refused in production.
    */
   SHOPIFY_ADMIN_API_ORIGIN: urlWithProtocol(["http", "https"]).optional(),
+  /** First wait before polling a bulk operation whose finish webhook has not come (grows to 5 min). */
+  BULK_POLL_INTERVAL_MS: z.coerce.number().int().min(10).default(30_000),
 }).refine((value) => !(value.NODE_ENV === "production" && value.SHOPIFY_ADMIN_API_ORIGIN), {
   message: "must not be set in production",
   path: ["SHOPIFY_ADMIN_API_ORIGIN"],

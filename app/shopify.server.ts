@@ -4,6 +4,7 @@ import { ApiVersion, AppDistribution, shopifyApp } from "@shopify/shopify-app-re
 import { PrismaSessionStorage } from "@shopify/shopify-app-session-storage-prisma";
 import { prisma } from "./db.server";
 import { env } from "./env.server";
+import { adminClientForSession } from "./shopify/admin-client.server";
 import { recordInstall } from "./shops/install.server";
 import { CachedOfflineSessionStorage } from "./webhooks/session-cache.server";
 
@@ -26,8 +27,8 @@ const appConfig = {
   },
   hooks: {
     // Install (and re-install) creates or revives the shop's record.
-    afterAuth: async ({ session, admin }) => {
-      await recordInstall({ shop: session.shop, admin });
+    afterAuth: async ({ session }) => {
+      await recordInstall({ shop: session.shop, admin: adminClientForSession(session) });
     },
   },
   ...(config.SHOP_CUSTOM_DOMAIN ? { customShopDomains: [config.SHOP_CUSTOM_DOMAIN] } : {}),

@@ -1,5 +1,6 @@
 // One processor for every webhook job: parse the body, then hand it to one domain function.
 import { type Job, UnrecoverableError } from "bullmq";
+import { onBulkOperationFinished } from "~/backfill/order-import.server";
 import { prisma } from "~/db.server";
 import { log } from "~/lib/log.server";
 import { applyOrderEvents } from "~/orders/apply-order-events.server";
@@ -23,6 +24,7 @@ import {
   toRefund,
 } from "~/shopify/webhook-payloads";
 import { recordBulkOperation, redactShop, uninstallShop, updateShopScopes } from "~/shops/lifecycle.server";
+import { importTasks } from "./import-tasks.server";
 import { OrderEventBatcher } from "./order-event-batcher.server";
 import { type TWebhookJob, ZWebhookJob } from "./queue.server";
 import { requestRefit } from "./shop-tasks.server";
@@ -108,6 +110,7 @@ export async function handleWebhook(job: TWebhookJob): Promise<string> {
         errorCode: operation.error_code,
         completedAt: operation.completed_at ?? null,
       });
+      await onBulkOperationFinished({ shop, bulkOperationId: operation.admin_graphql_api_id, status: operation.status }, importTasks);
       return "recorded";
     }
     default:

@@ -23,14 +23,15 @@ export function startWebhookWorker(): Worker {
   return worker;
 }
 
-/** Refits are CPU-bound: one at a time per process, with a long lock (a 1M-customer refit takes seconds). */
+/** Refits and imports are heavy: one at a time per process, with a long lock (a 1M-customer refit takes minutes). */
 export function startShopTaskWorker(): Worker {
   const config = env();
   const worker = new Worker(SHOP_TASKS_QUEUE, processShopTask, {
     connection: workerConnection(),
     prefix: config.QUEUE_PREFIX,
     concurrency: 1,
-    lockDuration: Math.max(config.WORKER_LOCK_DURATION_MS, 120_000),
+    lockDuration: config.SHOP_TASK_LOCK_DURATION_MS,
+    stalledInterval: config.SHOP_TASK_LOCK_DURATION_MS,
   });
   worker.on("error", (error) => log.error("worker.error", { queue: SHOP_TASKS_QUEUE, error: error.message }));
   worker.on("failed", (job, error) => log.error("shop_task.failed", { shop: (job?.data as { shop?: string })?.shop, jobId: job?.id, error: error.message }));

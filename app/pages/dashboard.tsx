@@ -1,7 +1,7 @@
 // The Dashboard: the shop's customer-value figures from the latest report, or what is happening
 // instead (importing, scoring, no orders yet). Every figure comes from the loader; every string from
 // the `dashboard` and `common` namespaces.
-import { useLoaderData, useRevalidator } from "@remix-run/react";
+import { useFetcher, useLoaderData, useRevalidator } from "@remix-run/react";
 import {
   Badge,
   BlockStack,
@@ -25,8 +25,8 @@ import { BarListChart, ColumnChart } from "~/ui/charts/bar-charts";
 import { ChartFrame } from "~/ui/charts/chart-frame";
 import { HeatTable } from "~/ui/charts/heat-table";
 import { MAX_LINE_SERIES, PatternedLineChart } from "~/ui/charts/line-chart";
-import { AppPage, useAppPath, useFormat } from "~/ui/shell";
-import type { ImportProgress, dashboardLoader } from "./dashboard.server";
+import { AppPage, useAppPath, useFormat, useToast } from "~/ui/shell";
+import type { ImportProgress, dashboardAction, dashboardLoader } from "./dashboard.server";
 
 /** How often the page reloads its data while something is running. */
 const POLL_IMPORT_MS = 4_000;
@@ -83,6 +83,21 @@ function ImportCard({ progress }: { progress: ImportProgress }) {
         <Text as="p" tone="critical">
           {t("import.failed", { error: progress.error ?? "—" })}
         </Text>
+      </Card>
+    );
+  }
+  if (progress.status === "preparing") {
+    return (
+      <Card>
+        <BlockStack gap="300">
+          <Text as="h2" variant="headingMd" id={labelId}>
+            {t("import.preparingTitle")}
+          </Text>
+          <ProgressBar progress={0} tone="primary" ariaLabelledBy={labelId} />
+          <Text as="p" tone="subdued">
+            {t("import.preparingBody")}
+          </Text>
+        </BlockStack>
       </Card>
     );
   }
@@ -657,10 +672,31 @@ export default function DashboardPage() {
   const { t } = useTranslation("dashboard");
   const { t: tc } = useTranslation("common");
   const format = useFormat();
-  const running = data.importProgress?.status === "importing" || data.importProgress?.status === "scoring";
+  const importFetcher = useFetcher<typeof dashboardAction>();
+  const toast = useToast();
+  const status = data.importProgress?.status;
+  const running = status === "preparing" || status === "importing" || status === "scoring";
   usePolling(running ? POLL_IMPORT_MS : data.state === "scoring" ? POLL_FIRST_REPORT_MS : null);
+  const answer = importFetcher.data;
+  useEffect(() => {
+    if (!answer) return;
+    toast(answer.ok ? tc("import.requested") : tc("import.alreadyRunning"), { isError: !answer.ok });
+  }, [answer, toast, tc]);
+  const importAction = data.canImportHistory
+    ? [
+        {
+          content: tc("import.action"),
+          disabled: running || importFetcher.state !== "idle",
+          onAction: () => importFetcher.submit({ intent: "import-history" }, { method: "post" }),
+        },
+      ]
+    : undefined;
   return (
-    <AppPage title={tc("nav.dashboard")} subtitle={data.state === "report" ? t("subtitle", { date: format.date(data.report.asOf) }) : undefined}>
+    <AppPage
+      title={tc("nav.dashboard")}
+      subtitle={data.state === "report" ? t("subtitle", { date: format.date(data.report.asOf) }) : undefined}
+      secondaryActions={importAction}
+    >
       <BlockStack gap="500">
         {data.importProgress && <ImportCard progress={data.importProgress} />}
         {data.state === "empty" && <MessageCard heading={tc("empty.noOrdersTitle")} body={tc("empty.noOrdersBody")} />}

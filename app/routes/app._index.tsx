@@ -1,5 +1,6 @@
 import DashboardPage from "~/pages/dashboard";
-import { dashboardLoader } from "~/pages/dashboard.server";
+import { dashboardAction, dashboardLoader } from "~/pages/dashboard.server";
 
 export const loader = dashboardLoader;
+export const action = dashboardAction;
 export default DashboardPage;

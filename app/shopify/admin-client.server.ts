@@ -173,6 +173,12 @@ export function costLimiter(): CostLimiter {
 export async function adminClientFor(shop: string): Promise<AdminClient> {
   const { unauthenticated } = await import("~/shopify.server");
   const { session } = await unauthenticated.admin(shop);
-  if (!session.accessToken) throw new AdminApiError(`no access token stored for ${shop}`, "unauthorized", false);
-  return new AdminClient({ shop, transport: fetchTransport({ url: adminGraphqlUrl(shop), accessToken: session.accessToken }), limiter: costLimiter() });
+  return adminClientForSession(session);
+}
+
+/** An Admin client for a session the caller already holds (the install hook's). */
+export function adminClientForSession(session: { shop: string; accessToken?: string }): AdminClient {
+  const { shop, accessToken } = session;
+  if (!accessToken) throw new AdminApiError(`no access token stored for ${shop}`, "unauthorized", false);
+  return new AdminClient({ shop, transport: fetchTransport({ url: adminGraphqlUrl(shop), accessToken }), limiter: costLimiter() });
 }

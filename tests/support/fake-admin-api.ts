@@ -42,6 +42,8 @@ export type FakeAdminApiOptions = {
   bulkOperationDelayMs?: number;
   /** Shopify's bulk_operations/finish webhook; the test decides how (signed, through the app). */
   onBulkOperationFinish?: (operation: FakeBulkOperation) => Promise<void>;
+  /** Paces the result file's download (lines per second), so a test can stop a worker mid-import. */
+  bulkFileLinesPerSecond?: number;
   /** Called for each call before it is answered: fault injection (return a status to fail it). */
   intercept?: (call: { shop: string; operation: string; variables: Record<string, unknown> }) => number | undefined;
 };
@@ -152,6 +154,7 @@ export class FakeAdminApi {
     const url = new URL(request.url ?? "/", this.url);
     const bulkFile = /^\/bulk\/([^/]+)\.jsonl$/.exec(url.pathname);
     if (request.method === "GET" && bulkFile) return this.serveBulkFile(decodeURIComponent(bulkFile[1]!), response);
+
 
     const match = /^\/shops\/([^/]+)\/admin\/api\/([^/]+)\/graphql\.json$/.exec(url.pathname);
     if (request.method !== "POST" || !match) return json(response, 404, { errors: "Not Found" });
@@ -332,13 +335,19 @@ export class FakeAdminApi {
     return { bulkOperationRunQuery: { bulkOperation: { id: operation.id, status: "CREATED" }, userErrors: [] } };
   }
 
-  private serveBulkFile(id: string, response: http.ServerResponse): void {
+  private async serveBulkFile(id: string, response: http.ServerResponse): Promise<void> {
     const operation = this.bulkOperations.get(id);
     if (!operation || operation.status !== "COMPLETED") return json(response, 404, { errors: "Not Found" });
     response.writeHead(200, { "Content-Type": "application/jsonl" });
-    // Written in chunks that cut lines in half, as any HTTP body may arrive.
-    const text = operation.lines.map((line) => `${line}\n`).join("");
-    for (let offset = 0; offset < text.length; offset += 997) response.write(text.slice(offset, offset + 997));
+    const pace = this.options.bulkFileLinesPerSecond;
+    const linesPerChunk = pace ? Math.max(1, Math.round(pace / 20)) : operation.lines.length;
+    for (let start = 0; start < operation.lines.length; start += linesPerChunk) {
+      const text = operation.lines.slice(start, start + linesPerChunk).map((line) => `${line}\n`).join("");
+      // Written in pieces that cut lines in half, as any HTTP body may arrive.
+      for (let offset = 0; offset < text.length; offset += 997) response.write(text.slice(offset, offset + 997));
+      if (pace) await new Promise((resolve) => setTimeout(resolve, 50));
+      if (response.destroyed) return;
+    }
     response.end();
   }
 }
