@@ -8,8 +8,8 @@ export default defineConfig({
     projects: [
       {
         plugins: [tsconfigPaths()],
-        // Pure domain code: no database, no Redis, no network.
-        test: { name: "unit", include: ["app/**/*.test.ts"] },
+        // Pure code, the app's and the extensions': no database, no Redis, no network.
+        test: { name: "unit", include: ["app/**/*.test.ts", "extensions/**/*.test.ts"] },
       },
       {
         plugins: [tsconfigPaths()],

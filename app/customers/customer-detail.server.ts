@@ -68,65 +68,18 @@ export type CustomerDetail = {
 
 const decimal = (value: { toString(): string } | null) => (value === null ? null : value.toString());
 
-/** The customer page's data, or null when the shop has no such customer. */
-export async function readCustomerDetail(shop: string, id: bigint, now = new Date()): Promise<CustomerDetail | null> {
-  const customer = await prisma.customer.findUnique({ where: { shopDomain_id: { shopDomain: shop, id } } });
-  if (!customer) return null;
-  const [orders, storedOrders, model] = await Promise.all([
-    prisma.order.findMany({
-      where: { shopDomain: shop, customerId: id },
-      orderBy: [{ processedAt: "desc" }, { id: "desc" }],
-      take: TIMELINE_ORDERS,
-      select: {
-        id: true,
-        name: true,
-        currency: true,
-        presentmentCurrency: true,
-        totalPrice: true,
-        presentmentTotalPrice: true,
-        refunded: true,
-        financialStatus: true,
-        cancelledAt: true,
-        test: true,
-        deletedAt: true,
-        processedAt: true,
-      },
-    }),
-    prisma.order.count({ where: { shopDomain: shop, customerId: id } }),
+export type CustomerSummary = Omit<CustomerDetail, "orders" | "storedOrders">;
+
+/**
+ * One customer's figures, scores, the shop's model status and the explanation of the predictions, or
+ * null when the shop has no such customer: what the customer page and the admin's customer block share.
+ */
+export async function readCustomerSummary(shop: string, id: bigint, now = new Date()): Promise<CustomerSummary | null> {
+  const [customer, model] = await Promise.all([
+    prisma.customer.findUnique({ where: { shopDomain_id: { shopDomain: shop, id } } }),
     readModelStatus(shop),
   ]);
-  // The first lines of each order and their count in one indexed query: Prisma's nested `take` and
-  // `_count` cost 140–250 ms here on a 5M-order shop (bench:ui), this costs a few.
-  const lines =
-    orders.length === 0
-      ? []
-      : await prisma.$queryRaw<Array<{ orderId: bigint; title: string; quantity: number; lines: bigint }>>`
-          SELECT "orderId", "title", "quantity", "lines" FROM (
-            SELECT "orderId", "title", "quantity", row_number() OVER (PARTITION BY "orderId" ORDER BY "id") AS "position",
-                   count(*) OVER (PARTITION BY "orderId") AS "lines"
-            FROM "LineItem"
-            WHERE "shopDomain" = ${shop} AND "orderId" = ANY(${orders.map((order) => order.id.toString())}::text[]::bigint[])
-          ) AS numbered
-          WHERE "position" <= ${LINE_ITEMS_SHOWN}
-          ORDER BY "orderId", "position"`;
-  const linesByOrder = new Map<bigint, { shown: Array<{ title: string; quantity: number }>; count: number }>();
-  for (const line of lines) {
-    const entry = linesByOrder.get(line.orderId) ?? { shown: [], count: Number(line.lines) };
-    entry.shown.push({ title: line.title, quantity: line.quantity });
-    linesByOrder.set(line.orderId, entry);
-  }
-  const refunds =
-    orders.length === 0
-      ? []
-      : await prisma.refund.findMany({
-          where: { shopDomain: shop, orderId: { in: orders.map((order) => order.id) } },
-          orderBy: [{ processedAt: "asc" }, { id: "asc" }],
-          select: { id: true, orderId: true, processedAt: true, transactionsAmount: true },
-        });
-  const refundsByOrder = new Map<bigint, typeof refunds>();
-  for (const refund of refunds) refundsByOrder.set(refund.orderId, [...(refundsByOrder.get(refund.orderId) ?? []), refund]);
-
-  const nowIso = now.toISOString();
+  if (!customer) return null;
   const scores = {
     probabilityAlive: customer.probabilityAlive,
     expectedPurchases: customer.expectedPurchases12m,
@@ -169,10 +122,72 @@ export async function readCustomerDetail(shop: string, id: bigint, now = new Dat
         probabilityAlive: scores.probabilityAlive,
         expectedPurchases12m: scores.expectedPurchases,
         predictedClv12m: scores.predictedClv,
-        now: nowIso,
+        now: now.toISOString(),
       },
       model,
     ),
+  };
+}
+
+/** The customer page's data, or null when the shop has no such customer. */
+export async function readCustomerDetail(shop: string, id: bigint, now = new Date()): Promise<CustomerDetail | null> {
+  const summary = await readCustomerSummary(shop, id, now);
+  if (!summary) return null;
+  const [orders, storedOrders] = await Promise.all([
+    prisma.order.findMany({
+      where: { shopDomain: shop, customerId: id },
+      orderBy: [{ processedAt: "desc" }, { id: "desc" }],
+      take: TIMELINE_ORDERS,
+      select: {
+        id: true,
+        name: true,
+        currency: true,
+        presentmentCurrency: true,
+        totalPrice: true,
+        presentmentTotalPrice: true,
+        refunded: true,
+        financialStatus: true,
+        cancelledAt: true,
+        test: true,
+        deletedAt: true,
+        processedAt: true,
+      },
+    }),
+    prisma.order.count({ where: { shopDomain: shop, customerId: id } }),
+  ]);
+  // The first lines of each order and their count in one indexed query: Prisma's nested `take` and
+  // `_count` cost 140–250 ms here on a 5M-order shop (bench:ui), this costs a few.
+  const lines =
+    orders.length === 0
+      ? []
+      : await prisma.$queryRaw<Array<{ orderId: bigint; title: string; quantity: number; lines: bigint }>>`
+          SELECT "orderId", "title", "quantity", "lines" FROM (
+            SELECT "orderId", "title", "quantity", row_number() OVER (PARTITION BY "orderId" ORDER BY "id") AS "position",
+                   count(*) OVER (PARTITION BY "orderId") AS "lines"
+            FROM "LineItem"
+            WHERE "shopDomain" = ${shop} AND "orderId" = ANY(${orders.map((order) => order.id.toString())}::text[]::bigint[])
+          ) AS numbered
+          WHERE "position" <= ${LINE_ITEMS_SHOWN}
+          ORDER BY "orderId", "position"`;
+  const linesByOrder = new Map<bigint, { shown: Array<{ title: string; quantity: number }>; count: number }>();
+  for (const line of lines) {
+    const entry = linesByOrder.get(line.orderId) ?? { shown: [], count: Number(line.lines) };
+    entry.shown.push({ title: line.title, quantity: line.quantity });
+    linesByOrder.set(line.orderId, entry);
+  }
+  const refunds =
+    orders.length === 0
+      ? []
+      : await prisma.refund.findMany({
+          where: { shopDomain: shop, orderId: { in: orders.map((order) => order.id) } },
+          orderBy: [{ processedAt: "asc" }, { id: "asc" }],
+          select: { id: true, orderId: true, processedAt: true, transactionsAmount: true },
+        });
+  const refundsByOrder = new Map<bigint, typeof refunds>();
+  for (const refund of refunds) refundsByOrder.set(refund.orderId, [...(refundsByOrder.get(refund.orderId) ?? []), refund]);
+
+  return {
+    ...summary,
     storedOrders,
     orders: orders.map((order) => {
       const shopMoney = {

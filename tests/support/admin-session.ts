@@ -6,7 +6,8 @@ import { testEnv } from "../setup/test-env";
 
 const base64url = (value: string | Buffer) => Buffer.from(value).toString("base64url");
 
-export function sessionToken(shop: string): string {
+/** A session token for `shop`; `secret` signs it with another key, as a forger would. */
+export function sessionToken(shop: string, { secret = testEnv.SHOPIFY_API_SECRET }: { secret?: string } = {}): string {
   const now = Math.floor(Date.now() / 1000);
   const header = base64url(JSON.stringify({ alg: "HS256", typ: "JWT" }));
   const payload = base64url(
@@ -22,7 +23,7 @@ export function sessionToken(shop: string): string {
       sid: randomUUID(),
     }),
   );
-  const signature = createHmac("sha256", testEnv.SHOPIFY_API_SECRET).update(`${header}.${payload}`).digest("base64url");
+  const signature = createHmac("sha256", secret).update(`${header}.${payload}`).digest("base64url");
   return `${header}.${payload}.${signature}`;
 }
 
