@@ -275,7 +275,8 @@ describe("malformed lines", () => {
     ["an amount as a float number", orderLine("1", { totalPriceSet: { shopMoney: { amount: 30.1, currencyCode: "EUR" } } }), /totalPriceSet/],
     ["an order GID where a customer's belongs", orderLine("1", { customer: { id: "gid://shopify/Order/5" } }), /customer\.id: must be a Customer GID/],
     ["a line item without its amount", JSON.stringify({ id: "gid://shopify/LineItem/1", quantity: 1, __parentId: "gid://shopify/Order/1" }), /discountedTotalSet/],
-    ["an id beyond PostgreSQL's bigint", orderLine("9223372036854775808"), /must be a Order GID/],
+    ["an id beyond PostgreSQL's bigint", orderLine("9223372036854775808"), /id: id beyond PostgreSQL's bigint/],
+    ["a time that does not exist", orderLine("1", { updatedAt: "2026-13-45T10:00:00Z" }), /2026-13-45T10:00:00Z is not a time/],
   ])("%s is reported with its reason and text, and the rest goes on", (_label, text, reason) => {
     expect(() => parseBulkLine(text)).toThrow(BulkLineError);
     const { orders, malformed } = assemble([text, orderLine("2")]);

@@ -18,31 +18,30 @@ export class BulkLineError extends Error {
 
 const MAX_ID = 2n ** 63n - 1n; // PostgreSQL BIGINT, which holds every Shopify id
 
-/** A GID of the given type → its numeric id, exact (ids exceed 2^53). */
-const gidOf = (type: string) =>
-  z.string().transform((value, context) => {
-    const match = /^gid:\/\/shopify\/([A-Za-z]+)\/(\d+)(?:\?.*)?$/.exec(value);
-    const id = match ? BigInt(match[2]!) : null;
-    if (!match || match[1] !== type || id === null || id > MAX_ID) {
-      context.addIssue({ code: "custom", message: `must be a ${type} GID` });
-      return z.NEVER;
-    }
-    return id;
-  });
-
-const ZDate = z
-  .string()
-  .refine((value) => !Number.isNaN(Date.parse(value)), "must be an ISO-8601 time")
-  .transform((value) => new Date(value));
-const ZAmount = z
-  .string()
-  .regex(/^-?\d+(\.\d+)?$/, "must be a decimal amount")
-  .transform((value) => money(value));
+// The schemas only check shapes (regular expressions, no transforms): zod's transforms and refinements
+// cost ~5× more per line, and a result has millions of lines. Values are converted by the mapping below.
+const ZGid = (type: string) => z.string().regex(new RegExp(`^gid://shopify/${type}/\\d{1,19}(\\?.*)?$`), `must be a ${type} GID`);
+const ZDate = z.string().regex(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:?\d\d)$/, "must be an ISO-8601 time");
+const ZAmount = z.string().regex(/^-?\d+(\.\d+)?$/, "must be a decimal amount");
 const ZShopAmount = z.object({ shopMoney: z.object({ amount: ZAmount }) });
-const nullableString = z.string().nullish().transform((value) => value ?? null);
+
+/** A GID's numeric id, exact; beyond PostgreSQL's bigint it can never be stored. */
+function idOf(value: string, path: string): bigint {
+  const query = value.indexOf("?");
+  const id = BigInt(value.slice(value.lastIndexOf("/", query === -1 ? undefined : query) + 1, query === -1 ? undefined : query));
+  if (id > MAX_ID) throw new BulkLineError(`${path}: id beyond PostgreSQL's bigint`);
+  return id;
+}
+const optionalIdOf = (value: { id: string } | null | undefined, path: string) => (value ? idOf(value.id, path) : null);
+function dateOf(value: string): Date {
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) throw new BulkLineError(`${value} is not a time`);
+  return date;
+}
+const nullable = <T>(value: T | null | undefined): T | null => value ?? null;
 
 const ZBulkRefund = z.object({
-  id: gidOf("Refund"),
+  id: ZGid("Refund"),
   createdAt: ZDate.nullish(),
   totalRefundedSet: z.object({
     shopMoney: z.object({ amount: ZAmount }),
@@ -51,8 +50,8 @@ const ZBulkRefund = z.object({
 });
 
 export const ZBulkOrderLine = z.object({
-  id: gidOf("Order"),
-  name: nullableString,
+  id: ZGid("Order"),
+  name: z.string().nullish(),
   createdAt: ZDate,
   processedAt: ZDate.nullish(),
   updatedAt: ZDate,
@@ -60,8 +59,8 @@ export const ZBulkOrderLine = z.object({
   test: z.boolean().nullish(),
   currencyCode: z.string().length(3),
   presentmentCurrencyCode: z.string().length(3).nullish(),
-  displayFinancialStatus: nullableString,
-  sourceName: nullableString,
+  displayFinancialStatus: z.string().nullish(),
+  sourceName: z.string().nullish(),
   discountCodes: z.array(z.string()).nullish(),
   totalPriceSet: z.object({
     shopMoney: z.object({ amount: ZAmount, currencyCode: z.string() }),
@@ -73,10 +72,10 @@ export const ZBulkOrderLine = z.object({
   totalShippingPriceSet: ZShopAmount.nullish(),
   customer: z
     .object({
-      id: gidOf("Customer"),
-      email: nullableString,
-      firstName: nullableString,
-      lastName: nullableString,
+      id: ZGid("Customer"),
+      email: z.string().nullish(),
+      firstName: z.string().nullish(),
+      lastName: z.string().nullish(),
       updatedAt: ZDate.nullish(),
     })
     .nullish(),
@@ -84,21 +83,21 @@ export const ZBulkOrderLine = z.object({
 });
 
 export const ZBulkLineItemLine = z.object({
-  id: gidOf("LineItem"),
-  sku: nullableString,
+  id: ZGid("LineItem"),
+  sku: z.string().nullish(),
   title: z.string().nullish(),
   name: z.string().nullish(),
   quantity: z.number().int(),
-  product: z.object({ id: gidOf("Product") }).nullish(),
-  variant: z.object({ id: gidOf("ProductVariant") }).nullish(),
+  product: z.object({ id: ZGid("Product") }).nullish(),
+  variant: z.object({ id: ZGid("ProductVariant") }).nullish(),
   discountedTotalSet: ZShopAmount,
-  __parentId: gidOf("Order"),
+  __parentId: ZGid("Order"),
 });
 
-export type ParsedBulkOrder = z.output<typeof ZBulkOrderLine>;
+type ZBulkOrder = z.output<typeof ZBulkOrderLine>;
 
 export type BulkLine =
-  | { kind: "order"; order: ParsedBulkOrder }
+  | { kind: "order"; order: OrderFacts }
   | { kind: "lineItem"; orderId: bigint; lineItem: LineItemFacts };
 
 function problemsOf(error: z.ZodError): string {
@@ -123,72 +122,83 @@ export function parseBulkLine(text: string): BulkLine {
     const line = parsed.data;
     return {
       kind: "lineItem",
-      orderId: line.__parentId,
+      orderId: idOf(line.__parentId, "__parentId"),
       lineItem: {
-        id: line.id,
-        productId: line.product?.id ?? null,
-        variantId: line.variant?.id ?? null,
-        sku: line.sku,
+        id: idOf(line.id, "id"),
+        productId: optionalIdOf(line.product, "product.id"),
+        variantId: optionalIdOf(line.variant, "variant.id"),
+        sku: nullable(line.sku),
         title: line.title ?? line.name ?? "",
         quantity: line.quantity,
         // discountedTotal = price × quantity − the discounts allocated to the line: the webhook's line amount.
-        amount: line.discountedTotalSet.shopMoney.amount,
+        amount: money(line.discountedTotalSet.shopMoney.amount),
       },
     };
   }
   const parsed = ZBulkOrderLine.safeParse(value);
   if (!parsed.success) throw new BulkLineError(`order line is missing or has malformed fields — ${problemsOf(parsed.error)}`);
-  return { kind: "order", order: parsed.data };
+  // Converted whole here, so a value that passes the schema but cannot be stored fails as this line.
+  return { kind: "order", order: toOrderFacts(parsed.data, []) };
 }
 
 function toRefundFacts(orderId: bigint, fallbackCreatedAt: Date, refund: z.output<typeof ZBulkRefund>): RefundFacts {
   // A bulk query cannot nest the transactions connection inside the refunds list, so the money
   // returned is totalRefundedSet in the buyer's currency — what the successful refund transactions
   // add up to, in the currency the webhook path records them in. Adjustments are inside it.
-  const createdAt = refund.createdAt ?? fallbackCreatedAt;
+  const createdAt = refund.createdAt ? dateOf(refund.createdAt) : fallbackCreatedAt;
   return {
-    id: refund.id,
+    id: idOf(refund.id, "refunds.id"),
     orderId,
     createdAt,
     processedAt: createdAt,
-    transactionsAmount: refund.totalRefundedSet.presentmentMoney.amount,
+    transactionsAmount: money(refund.totalRefundedSet.presentmentMoney.amount),
     adjustmentsAmount: money(0),
   };
 }
 
-function toCustomerProfile(customer: NonNullable<ParsedBulkOrder["customer"]>): CustomerProfile {
-  return { id: customer.id, email: customer.email, firstName: customer.firstName, lastName: customer.lastName, updatedAt: customer.updatedAt ?? null };
+function toCustomerProfile(customer: NonNullable<ZBulkOrder["customer"]>): CustomerProfile {
+  return {
+    id: idOf(customer.id, "customer.id"),
+    email: nullable(customer.email),
+    firstName: nullable(customer.firstName),
+    lastName: nullable(customer.lastName),
+    updatedAt: customer.updatedAt ? dateOf(customer.updatedAt) : null,
+  };
 }
 
 /** An order line and its line items → OrderFacts, field for field as toOrderFacts does for a webhook. */
-export function toOrderFacts(order: ParsedBulkOrder, lineItems: readonly LineItemFacts[]): OrderFacts {
-  const totalPrice = order.totalPriceSet.shopMoney.amount;
-  const zero = money(0);
+export function toOrderFacts(order: ZBulkOrder, lineItems: readonly LineItemFacts[]): OrderFacts {
+  const id = idOf(order.id, "id");
+  const updatedAt = dateOf(order.updatedAt);
+  const customer = order.customer ? toCustomerProfile(order.customer) : null;
+  const totalPrice = money(order.totalPriceSet.shopMoney.amount);
+  const shopAmount = (set: { shopMoney: { amount: string } } | null | undefined) => money(set?.shopMoney.amount ?? 0);
+  const createdAt = dateOf(order.createdAt);
   return {
-    id: order.id,
-    customerId: order.customer?.id ?? null,
-    name: order.name,
+    id,
+    customerId: customer?.id ?? null,
+    name: nullable(order.name),
     currency: order.currencyCode,
     presentmentCurrency: order.presentmentCurrencyCode ?? order.currencyCode,
     totalPrice,
-    presentmentTotalPrice: order.totalPriceSet.presentmentMoney?.amount ?? totalPrice,
-    subtotalPrice: order.subtotalPriceSet?.shopMoney.amount ?? zero,
-    totalDiscounts: order.totalDiscountsSet?.shopMoney.amount ?? zero,
-    totalTax: order.totalTaxSet?.shopMoney.amount ?? zero,
-    totalShipping: order.totalShippingPriceSet?.shopMoney.amount ?? zero,
+    presentmentTotalPrice: order.totalPriceSet.presentmentMoney ? money(order.totalPriceSet.presentmentMoney.amount) : totalPrice,
+    subtotalPrice: shopAmount(order.subtotalPriceSet),
+    totalDiscounts: shopAmount(order.totalDiscountsSet),
+    totalTax: shopAmount(order.totalTaxSet),
+    totalShipping: shopAmount(order.totalShippingPriceSet),
     // GraphQL's enum (PAID, PARTIALLY_REFUNDED, …) is the webhook's financial_status upper-cased.
     financialStatus: order.displayFinancialStatus?.toLowerCase() ?? null,
-    cancelledAt: order.cancelledAt ?? null,
+    cancelledAt: order.cancelledAt ? dateOf(order.cancelledAt) : null,
     test: order.test ?? false,
-    createdAt: order.createdAt,
-    processedAt: order.processedAt ?? order.createdAt,
-    updatedAt: order.updatedAt,
-    sourceName: order.sourceName,
+    createdAt,
+    processedAt: order.processedAt ? dateOf(order.processedAt) : createdAt,
+    updatedAt,
+    sourceName: nullable(order.sourceName),
     discountCodes: order.discountCodes ?? [],
     lineItems: [...lineItems],
     // A refund without createdAt (nullable in the schema) existed by the order's last update.
-    refunds: (order.refunds ?? []).map((refund) => toRefundFacts(order.id, order.updatedAt, refund)),
-    customer: order.customer ? toCustomerProfile(order.customer) : null,
+    refunds: (order.refunds ?? []).map((refund) => toRefundFacts(id, updatedAt, refund)),
+    customer,
   };
 }
 
@@ -218,7 +228,7 @@ export type LateLineItem = { orderId: bigint; lineItem: LineItemFacts; orderUpda
 
 export type MalformedLine = { line: number; text: string; reason: string };
 
-type PendingOrder = { line: number; text: string; order: ParsedBulkOrder; lineItems: LineItemFacts[]; childTexts: string[] };
+type PendingOrder = { line: number; text: string; order: OrderFacts; childTexts: string[] };
 
 export type AssemblerOptions = {
   /** Orders held while waiting for children; the oldest is handed on when the window is full. */
@@ -239,7 +249,11 @@ export type AssemblerOptions = {
  * and malformed lines.
  */
 export class BulkOrderAssembler {
+  // The window: a Map to find an order by id, and a FIFO of the same entries in file order (a Map
+  // drained from its front rescans its deleted slots on every read of its first entry).
   private readonly window = new Map<bigint, PendingOrder>();
+  private queue: PendingOrder[] = [];
+  private queueHead = 0;
   private readonly remembered = new Map<bigint, Date>();
   private linesSeen = 0;
   private emittedOrders = 0;
@@ -255,8 +269,16 @@ export class BulkOrderAssembler {
 
   /** Lines before this one are all emitted; an import may resume here. */
   get safeLines(): number {
-    for (const pending of this.window.values()) return pending.line;
-    return this.linesSeen;
+    return this.oldestPending()?.line ?? this.linesSeen;
+  }
+
+  private oldestPending(): PendingOrder | undefined {
+    while (this.queueHead < this.queue.length) {
+      const pending = this.queue[this.queueHead]!;
+      if (this.window.get(pending.order.id) === pending) return pending;
+      this.queueHead += 1; // replaced by a later line of the same order
+    }
+    return undefined;
   }
 
   /** Orders emitted so far (all of them before safeLines). */
@@ -281,13 +303,16 @@ export class BulkOrderAssembler {
       // The same order twice in one result: the later line replaces it in the window (Shopify does
       // not do this; if it did, the later one is the one to keep — and isNewerVersion decides anyway).
       if (earlier) this.window.delete(parsed.order.id);
-      this.window.set(parsed.order.id, { line, text, order: parsed.order, lineItems: earlier?.lineItems ?? [], childTexts: earlier?.childTexts ?? [] });
+      if (earlier) parsed.order.lineItems.push(...earlier.order.lineItems);
+      const pending = { line, text, order: parsed.order, childTexts: earlier?.childTexts ?? [] };
+      this.window.set(parsed.order.id, pending);
+      this.queue.push(pending);
       while (this.window.size > this.options.windowOrders) this.emitOldest();
       return;
     }
     const pending = this.window.get(parsed.orderId);
     if (pending) {
-      pending.lineItems.push(parsed.lineItem);
+      pending.order.lineItems.push(parsed.lineItem);
       pending.childTexts.push(text);
       return;
     }
@@ -305,16 +330,20 @@ export class BulkOrderAssembler {
   }
 
   private emitOldest(): void {
-    const oldest = this.window.values().next();
-    if (oldest.done) return;
-    const pending = oldest.value;
+    const pending = this.oldestPending();
+    if (!pending) return;
     this.window.delete(pending.order.id);
+    this.queueHead += 1;
+    if (this.queueHead > 4_096 && this.queueHead * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.queueHead);
+      this.queueHead = 0;
+    }
     this.remembered.set(pending.order.id, pending.order.updatedAt);
     if (this.remembered.size > this.options.rememberedOrders) {
       const first = this.remembered.keys().next();
       if (!first.done) this.remembered.delete(first.value);
     }
     this.emittedOrders += 1;
-    this.emit.order({ order: toOrderFacts(pending.order, pending.lineItems), versionHash: bulkVersionHash(pending.text, pending.childTexts) });
+    this.emit.order({ order: pending.order, versionHash: bulkVersionHash(pending.text, pending.childTexts) });
   }
 }

@@ -145,7 +145,8 @@ export async function importBulkResult(options: {
 }
 
 /** The lines of a stream (a fetch body or a file), decoded as UTF-8, without holding the whole. */
-export function linesOf(stream: ReadableStream<Uint8Array> | NodeJS.ReadableStream): AsyncIterable<string> {
+export async function* linesOf(stream: ReadableStream<Uint8Array> | NodeJS.ReadableStream): AsyncIterable<string> {
+  // Created on the first pull: readline starts reading at once and drops lines nobody is iterating for.
   const input = stream instanceof ReadableStream ? Readable.fromWeb(stream as unknown as NodeWebReadableStream<Uint8Array>) : stream;
-  return createInterface({ input, crlfDelay: Infinity });
+  yield* createInterface({ input, crlfDelay: Infinity });
 }
