@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import { createInterface } from "node:readline";
 import { Readable } from "node:stream";
 import type { ReadableStream as NodeWebReadableStream } from "node:stream/web";
-import { type Db, inTransaction, sql } from "~/pg.server";
+import { type Db, inTransaction, pool, sql } from "~/pg.server";
 import { importLockBound, importOrdersIn } from "~/orders/import-orders.server";
 import { ensureShopExists } from "~/orders/store.server";
 import { BulkOrderAssembler, type ImportedOrder, type LateLineItem, type MalformedLine } from "./bulk-orders";
@@ -27,7 +27,7 @@ export const IMPORT_TUNING = {
    * flight the import uses at most a third of it, leaving the rest to webhooks.
    */
   locksPerBatch: 1_000,
-  batchesInFlight: 2,
+  batchesInFlight: 1,
 };
 
 type Batch = {
@@ -57,6 +57,7 @@ async function recordFailedLines(tx: Db, shop: string, failures: readonly Malfor
 
 async function writeBatch(shop: string, batch: Batch): Promise<number> {
   return inTransaction(async (tx) => {
+    await tx.query("SET LOCAL plan_cache_mode = auto");
     const outcome = await importOrdersIn(tx, { shop, orders: batch.orders, lateLineItems: batch.late });
     const orphans = outcome.orphanLineItems.map((late) => ({
       line: late.line,
@@ -98,6 +99,7 @@ export async function importBulkResult(options: {
   let lastCheckpoint: Promise<void> = Promise.resolve();
   let failure: unknown = null;
   let malformedLines = 0;
+  let batchesWritten = 0;
 
   const dispatch = async (final: boolean) => {
     const cut = batch;
@@ -109,6 +111,11 @@ export async function importBulkResult(options: {
     const limit = cut.late.length > 0 ? 1 : IMPORT_TUNING.batchesInFlight;
     while (inFlight.length >= limit) await inFlight.shift();
     if (failure) return;
+    if (batchesWritten === 1) {
+      await Promise.all(inFlight);
+      await pool.query(`ANALYZE "Order"`);
+    }
+    batchesWritten += 1;
     const written = writeBatch(shop, cut).then((failed) => {
       malformedLines += failed;
     });
