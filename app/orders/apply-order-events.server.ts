@@ -20,21 +20,21 @@ export type OrderEvent =
 
 export type ApplyResult = "stored" | "stale";
 
-type Key = { shop: string; id: bigint };
-type StoredVersion = OrderVersion & { customerId: bigint | null };
+export type Key = { shop: string; id: bigint };
+export type StoredVersion = OrderVersion & { customerId: bigint | null };
 
-const keyText = (shop: string, id: bigint) => `${shop} ${id}`;
+export const keyText = (shop: string, id: bigint) => `${shop} ${id}`;
 const orderIdOf = (event: OrderEvent) => (event.kind === "order" ? event.order.id : event.refund.orderId);
 const iso = (date: Date | null) => date?.toISOString() ?? null;
 
-function sortedKeys(keys: Iterable<Key>): Key[] {
+export function sortedKeys(keys: Iterable<Key>): Key[] {
   const unique = new Map<string, Key>();
   for (const key of keys) unique.set(keyText(key.shop, key.id), key);
   return [...unique.values()].sort((a, b) => (a.shop !== b.shop ? (a.shop < b.shop ? -1 : 1) : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 /** Advisory locks in the given order, one round trip (unnest yields its elements in array order). */
-async function lockAll(tx: Db, kind: "order" | "customer", keys: readonly Key[]): Promise<void> {
+export async function lockAll(tx: Db, kind: "order" | "customer", keys: readonly Key[]): Promise<void> {
   if (keys.length === 0) return;
   await tx.query(sql`
     SELECT pg_advisory_xact_lock(hashtextextended(key, 0))
@@ -44,9 +44,9 @@ async function lockAll(tx: Db, kind: "order" | "customer", keys: readonly Key[])
 const shopsOf = (keys: readonly Key[]) => keys.map((key) => key.shop);
 const idsOf = (keys: readonly Key[]) => keys.map((key) => key.id.toString());
 
-type StoredOrder = { key: Key; version: StoredVersion | null; deleted: boolean };
+export type StoredOrder = { key: Key; version: StoredVersion | null; deleted: boolean };
 
-async function readStoredOrders(tx: Db, keys: readonly Key[]): Promise<StoredOrder[]> {
+export async function readStoredOrders(tx: Db, keys: readonly Key[]): Promise<StoredOrder[]> {
   const { rows } = await tx.query<{ shop: string; id: string; shopifyUpdatedAt: Date | null; versionHash: string | null; customerId: string | null; deleted: boolean }>(sql`
     SELECT k.shop, k.id::text AS id, o."shopifyUpdatedAt" AT TIME ZONE 'UTC' AS "shopifyUpdatedAt", o."versionHash",
            o."customerId"::text AS "customerId",
@@ -63,7 +63,7 @@ async function readStoredOrders(tx: Db, keys: readonly Key[]): Promise<StoredOrd
   }));
 }
 
-async function upsertRefunds(tx: Db, refunds: readonly { shop: string; refund: RefundFacts }[]): Promise<void> {
+export async function upsertRefunds(tx: Db, refunds: readonly { shop: string; refund: RefundFacts }[]): Promise<void> {
   if (refunds.length === 0) return;
   // A refund is immutable once made; re-deliveries only refresh the same values.
   await tx.query(sql`
@@ -100,13 +100,13 @@ export async function saveProfiles(tx: Db, profiles: readonly { shop: string; pr
           IS DISTINCT FROM (EXCLUDED."email", EXCLUDED."firstName", EXCLUDED."lastName")`);
 }
 
-type OrderRefundState = {
+export type OrderRefundState = {
   refundsInPresentment: string;
   row: { currency: string; presentmentCurrency: string; totalPrice: string; presentmentTotalPrice: string; refunded: string } | null;
 };
 
 /** Each order's Σ refund transactions (presentment currency) and, if stored, what `refunded` needs. */
-async function readRefundState(tx: Db, keys: readonly Key[]): Promise<Map<string, OrderRefundState>> {
+export async function readRefundState(tx: Db, keys: readonly Key[]): Promise<Map<string, OrderRefundState>> {
   const { rows } = await tx.query<{ shop: string; id: string; total: string; currency: string | null; presentmentCurrency: string; totalPrice: string; presentmentTotalPrice: string; refunded: string }>(sql`
     SELECT k.shop, k.id::text AS id,
            (SELECT COALESCE(SUM(r."transactionsAmount"), 0) FROM "Refund" r WHERE r."shopDomain" = k.shop AND r."orderId" = k.id)::text AS total,
@@ -122,7 +122,7 @@ async function readRefundState(tx: Db, keys: readonly Key[]): Promise<Map<string
   );
 }
 
-async function upsertOrders(tx: Db, orders: readonly { shop: string; order: OrderFacts; versionHash: string; refunded: string; deleted: boolean }[]): Promise<void> {
+export async function upsertOrders(tx: Db, orders: readonly { shop: string; order: OrderFacts; versionHash: string; refunded: string; deleted: boolean }[]): Promise<void> {
   if (orders.length === 0) return;
   const column = <T>(pick: (order: OrderFacts) => T) => orders.map((o) => pick(o.order));
   const amount = (pick: (order: OrderFacts) => { toString(): string }) => orders.map((o) => pick(o.order).toString());
@@ -178,7 +178,7 @@ async function upsertOrders(tx: Db, orders: readonly { shop: string; order: Orde
     ON CONFLICT DO NOTHING`);
 }
 
-async function updateRefunded(tx: Db, updates: readonly { key: Key; refunded: string }[]): Promise<void> {
+export async function updateRefunded(tx: Db, updates: readonly { key: Key; refunded: string }[]): Promise<void> {
   if (updates.length === 0) return;
   await tx.query(sql`
     UPDATE "Order" o SET "refunded" = u.refunded, "storedAt" = now()

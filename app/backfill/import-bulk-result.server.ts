@@ -1,0 +1,159 @@
+// Imports a bulk-operation result (JSONL, streamed) into the order store: lines → OrderFacts
+// (bulk-orders.ts) → batches written by importOrdersIn under the webhook path's rules and locks
+// (docs/decisions/0010). Parsing the next batch overlaps the writing of the previous ones; batches
+// commit in any order but checkpoints are reported in file order.
+import { createHash } from "node:crypto";
+import { createInterface } from "node:readline";
+import { Readable } from "node:stream";
+import type { ReadableStream as NodeWebReadableStream } from "node:stream/web";
+import { type Db, inTransaction, pool, sql } from "~/pg.server";
+import { importLockBound, importOrdersIn } from "~/orders/import-orders.server";
+import { ensureShopExists } from "~/orders/store.server";
+import { BulkOrderAssembler, type ImportedOrder, type LateLineItem, type MalformedLine } from "./bulk-orders";
+
+export type BulkImportProgress = { linesCommitted: number; ordersImported: number };
+
+/** The FailedJob topic of lines an import could not use. */
+export const BULK_IMPORT_TOPIC = "BULK_IMPORT";
+
+export const IMPORT_TUNING = {
+  /** Orders waiting for their line items; ~2 KB each. */
+  windowOrders: 5_000,
+  /** Orders handed on whose updated_at is remembered, to check late line items exactly; ~100 B each. */
+  rememberedOrders: 100_000,
+  /**
+   * Advisory locks one batch may take (orders, then their customers). PostgreSQL's lock table holds
+   * max_locks_per_transaction × max_connections (≈ 6,400 here) for everyone: with two batches in
+   * flight the import uses at most a third of it, leaving the rest to webhooks.
+   */
+  locksPerBatch: 1_000,
+  batchesInFlight: 1,
+};
+
+type Batch = {
+  orders: ImportedOrder[];
+  late: LateLineItem[];
+  lateOrders: Set<bigint>;
+  malformed: MalformedLine[];
+  /** Every line before this one is in this batch or an earlier one: resumable after commit. */
+  safeLines: number;
+  /** Orders of this import before safeLines. */
+  ordersBefore: number;
+};
+
+const emptyBatch = (): Batch => ({ orders: [], late: [], lateOrders: new Set(), malformed: [], safeLines: 0, ordersBefore: 0 });
+
+/** A line an import could not use, recorded once per file position even if a resumed import meets it again. */
+async function recordFailedLines(tx: Db, shop: string, failures: readonly MalformedLine[]): Promise<void> {
+  if (failures.length === 0) return;
+  const jobIds = failures.map((f) => `bulk-line-${f.line}-${createHash("sha256").update(f.text).digest("hex").slice(0, 16)}`);
+  await tx.query(sql`
+    INSERT INTO "FailedJob" ("shopDomain", "topic", "jobId", "reason", "attempts", "rawBody", "createdAt")
+    SELECT ${shop}, ${BULK_IMPORT_TOPIC}, f.job_id, f.reason, 1, f.raw_body, now()
+    FROM unnest(${jobIds}::text[], ${failures.map((f) => `line ${f.line + 1}: ${f.reason}`.slice(0, 2000))}::text[],
+                ${failures.map((f) => f.text)}::text[]) AS f(job_id, reason, raw_body)
+    WHERE NOT EXISTS (SELECT 1 FROM "FailedJob" j WHERE j."shopDomain" = ${shop} AND j."topic" = ${BULK_IMPORT_TOPIC} AND j."jobId" = f.job_id)`);
+}
+
+async function writeBatch(shop: string, batch: Batch): Promise<number> {
+  return inTransaction(async (tx) => {
+    await tx.query("SET LOCAL plan_cache_mode = auto");
+    const outcome = await importOrdersIn(tx, { shop, orders: batch.orders, lateLineItems: batch.late });
+    const orphans = outcome.orphanLineItems.map((late) => ({
+      line: late.line,
+      text: late.text,
+      reason: `line item of order ${late.orderId}, which is not in the result (its order line is missing or malformed)`,
+    }));
+    await recordFailedLines(tx, shop, [...batch.malformed, ...orphans]);
+    return batch.malformed.length + orphans.length;
+  });
+}
+
+export async function importBulkResult(options: {
+  shop: string;
+  /** The JSONL result, line by line (from a fetch body or a file), never whole in memory. */
+  lines: AsyncIterable<string>;
+  /** Lines an earlier, interrupted attempt already committed: they are skipped, not re-parsed into writes. */
+  skipLines: number;
+  /** Called after each committed batch, in order; `linesCommitted` is safe to resume after (no pending order before it is lost). */
+  onCheckpoint: (progress: BulkImportProgress) => Promise<void>;
+}): Promise<{ linesRead: number; ordersImported: number; malformedLines: number }> {
+  const { shop, skipLines, onCheckpoint } = options;
+  await ensureShopExists(shop);
+
+  let batch = emptyBatch();
+  const assembler = new BulkOrderAssembler(
+    { windowOrders: IMPORT_TUNING.windowOrders, rememberedOrders: IMPORT_TUNING.rememberedOrders },
+    {
+      order: (order) => batch.orders.push(order),
+      late: (item) => {
+        batch.late.push(item);
+        batch.lateOrders.add(item.orderId);
+      },
+      malformed: (line) => batch.malformed.push(line),
+    },
+  );
+
+  // Each batch's write, then its checkpoint once every earlier checkpoint is done: in file order.
+  const inFlight: Promise<void>[] = [];
+  let lastCheckpoint: Promise<void> = Promise.resolve();
+  let failure: unknown = null;
+  let malformedLines = 0;
+  let batchesWritten = 0;
+
+  const dispatch = async (final: boolean) => {
+    const cut = batch;
+    batch = emptyBatch();
+    cut.safeLines = assembler.safeLines;
+    cut.ordersBefore = assembler.ordersEmitted;
+    if (!final && cut.orders.length === 0 && cut.late.length === 0 && cut.malformed.length === 0) return;
+    // A late line item may belong to an order in a batch still being written: let those commit first.
+    const limit = cut.late.length > 0 ? 1 : IMPORT_TUNING.batchesInFlight;
+    while (inFlight.length >= limit) await inFlight.shift();
+    if (failure) return;
+    if (batchesWritten === 1) {
+      await Promise.all(inFlight);
+      await pool.query(`ANALYZE "Order"`);
+    }
+    batchesWritten += 1;
+    const written = writeBatch(shop, cut).then((failed) => {
+      malformedLines += failed;
+    });
+    const checkpoint = Promise.all([lastCheckpoint, written]).then(() =>
+      onCheckpoint({ linesCommitted: cut.safeLines, ordersImported: cut.ordersBefore }),
+    );
+    lastCheckpoint = checkpoint;
+    // Failures surface when the batch is awaited; an unobserved rejection must not crash the process meanwhile.
+    inFlight.push(
+      checkpoint.catch((error: unknown) => {
+        failure ??= error;
+      }),
+    );
+  };
+
+  let lineNumber = 0;
+  for await (const text of options.lines) {
+    if (lineNumber >= skipLines) assembler.push(lineNumber, text);
+    lineNumber += 1;
+    if (lineNumber === skipLines) assembler.skipTo(skipLines);
+    if (importLockBound(batch.orders.length, batch.lateOrders.size) >= IMPORT_TUNING.locksPerBatch || batch.malformed.length >= 1_000) {
+      await dispatch(false);
+      if (failure) break;
+    }
+  }
+  if (!failure) {
+    assembler.skipTo(lineNumber);
+    assembler.finish();
+    await dispatch(true);
+  }
+  await Promise.all(inFlight);
+  if (failure) throw failure;
+  return { linesRead: lineNumber, ordersImported: assembler.ordersEmitted, malformedLines };
+}
+
+/** The lines of a stream (a fetch body or a file), decoded as UTF-8, without holding the whole. */
+export async function* linesOf(stream: ReadableStream<Uint8Array> | NodeJS.ReadableStream): AsyncIterable<string> {
+  // Created on the first pull: readline starts reading at once and drops lines nobody is iterating for.
+  const input = stream instanceof ReadableStream ? Readable.fromWeb(stream as unknown as NodeWebReadableStream<Uint8Array>) : stream;
+  yield* createInterface({ input, crlfDelay: Infinity });
+}

@@ -1,0 +1,259 @@
+// The order-history backfill, from a bulk-operation result file to customers' figures in PostgreSQL,
+// alongside the webhooks that keep arriving while it runs.
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { prisma } from "~/db.server";
+import { pool } from "~/pg.server";
+import { IMPORT_TUNING, importBulkResult, linesOf } from "~/backfill/import-bulk-result.server";
+import { applyOrderEvents } from "~/orders/apply-order-events.server";
+import { versionHashOf } from "~/orders/store.server";
+import { parsePayload, parseWebhookBody, toOrderFacts, ZOrderWebhook } from "~/shopify/webhook-payloads";
+import { generateBulkResult } from "../bench/generate-bulk-jsonl";
+import { orderPayload, toJson } from "./support/orders";
+
+const defaults = { ...IMPORT_TUNING };
+afterEach(() => Object.assign(IMPORT_TUNING, defaults));
+afterAll(async () => {
+  await prisma.$disconnect();
+});
+
+async function generatedHistory(orders: number, seed: number): Promise<string[]> {
+  let text = "";
+  await generateBulkResult({ orders, seed, write: async (chunk) => void (text += chunk) });
+  return text.split("\n").filter((line) => line !== "");
+}
+
+async function* linesFrom(lines: readonly string[], before?: (index: number) => Promise<void>): AsyncIterable<string> {
+  for (const [index, line] of lines.entries()) {
+    await before?.(index);
+    yield line;
+  }
+}
+
+async function importLines(shop: string, lines: readonly string[], options: { skipLines?: number; onCheckpoint?: (linesCommitted: number) => Promise<void> } = {}) {
+  return importBulkResult({ shop, lines: linesFrom(lines), skipLines: options.skipLines ?? 0, onCheckpoint: async (p) => options.onCheckpoint?.(p.linesCommitted) });
+}
+
+/** Each customer's expected figures from the file itself, in integer cents: counted orders, net of refunds. */
+function expectedPerCustomer(lines: readonly string[]): Map<string, { orders: number; netCents: bigint }> {
+  const toCents = (amount: string) => BigInt(Math.round(Number(amount) * 100)); // whole cents in, exact out
+  const figures = new Map<string, { orders: number; netCents: bigint }>();
+  for (const line of lines) {
+    const order = JSON.parse(line);
+    if (order.__parentId || !order.customer) continue;
+    const customerId = order.customer.id.split("/").pop();
+    const entry = figures.get(customerId) ?? { orders: 0, netCents: 0n };
+    figures.set(customerId, entry);
+    if (order.test || order.cancelledAt) continue;
+    const total = toCents(order.totalPriceSet.shopMoney.amount);
+    const rate = Number(order.totalPriceSet.presentmentMoney.amount) / Number(order.totalPriceSet.shopMoney.amount);
+    const refunded = order.refunds.reduce((sum: bigint, refund: { totalRefundedSet: { presentmentMoney: { amount: string } } }) => sum + toCents(String(Number(refund.totalRefundedSet.presentmentMoney.amount) / rate)), 0n);
+    entry.orders += 1;
+    entry.netCents += total - refunded;
+  }
+  return figures;
+}
+
+async function customerFigures(shop: string) {
+  const customers = await prisma.customer.findMany({ where: { shopDomain: shop }, orderBy: { id: "asc" } });
+  return new Map(customers.map((c) => [c.id.toString(), { orders: c.ordersCount, netCents: BigInt(c.netRevenue.times(100).toFixed(0)) }]));
+}
+
+/** Everything the import writes for a shop, as text: equal snapshots mean nothing changed. */
+async function snapshot(shop: string) {
+  const { rows } = await pool.query<{ orders: string; lines: string; refunds: string; customers: string }>(
+    `SELECT (SELECT md5(string_agg(concat_ws('|', id, "customerId", "totalPrice", refunded, "versionHash", "shopifyUpdatedAt", "storedAt", "financialStatus", "cancelledAt", test), ',' ORDER BY id)) FROM "Order" WHERE "shopDomain" = $1) AS orders,
+            (SELECT md5(string_agg(concat_ws('|', "orderId", id, "productId", amount), ',' ORDER BY "orderId", id)) FROM "LineItem" WHERE "shopDomain" = $1) AS lines,
+            (SELECT md5(string_agg(concat_ws('|', id, "orderId", "transactionsAmount"), ',' ORDER BY id)) FROM "Refund" WHERE "shopDomain" = $1) AS refunds,
+            (SELECT md5(string_agg(concat_ws('|', id, email, "ordersCount", "netRevenue", "firstOrderAt", "lastOrderAt", "figuresUpdatedAt"), ',' ORDER BY id)) FROM "Customer" WHERE "shopDomain" = $1) AS customers`,
+    [shop],
+  );
+  return rows[0]!;
+}
+
+/** A webhook delivery of an order version, applied as the worker applies it. */
+async function deliverWebhook(shop: string, spec: Parameters<typeof orderPayload>[0]) {
+  const body = toJson(orderPayload(spec));
+  const order = toOrderFacts(parsePayload(ZOrderWebhook, parseWebhookBody(body)));
+  return applyOrderEvents([{ kind: "order", shop, order, versionHash: versionHashOf(body) }]);
+}
+
+const bulkOrder = (id: bigint, customerId: bigint | null, total: string, updatedAt: string) =>
+  JSON.stringify({
+    id: `gid://shopify/Order/${id}`,
+    name: `#${id % 10_000n}`,
+    createdAt: "2026-05-01T10:00:00Z",
+    processedAt: "2026-05-01T10:00:00Z",
+    updatedAt,
+    cancelledAt: null,
+    test: false,
+    currencyCode: "EUR",
+    presentmentCurrencyCode: "EUR",
+    displayFinancialStatus: "PAID",
+    sourceName: "web",
+    discountCodes: [],
+    totalPriceSet: { shopMoney: { amount: total, currencyCode: "EUR" }, presentmentMoney: { amount: total, currencyCode: "EUR" } },
+    subtotalPriceSet: { shopMoney: { amount: total } },
+    totalDiscountsSet: { shopMoney: { amount: "0.00" } },
+    totalTaxSet: { shopMoney: { amount: "0.00" } },
+    totalShippingPriceSet: { shopMoney: { amount: "0.00" } },
+    customer: customerId === null ? null : { id: `gid://shopify/Customer/${customerId}`, email: null, firstName: "Ada", lastName: "Lovelace", updatedAt: null },
+    refunds: [],
+  });
+const bulkLineItem = (id: bigint, orderId: bigint, amount: string) =>
+  JSON.stringify({
+    id: `gid://shopify/LineItem/${id}`,
+    sku: "MUG",
+    title: "Ceramic mug",
+    quantity: 1,
+    product: { id: "gid://shopify/Product/7001" },
+    variant: null,
+    discountedTotalSet: { shopMoney: { amount } },
+    __parentId: `gid://shopify/Order/${orderId}`,
+  });
+
+describe("a merchant installs Tenure with three years of history", () => {
+  it("every customer ends with the net revenue and order count of their counted orders, to the cent", async () => {
+    const shop = "history.myshopify.com";
+    const lines = await generatedHistory(3_000, 7);
+    const result = await importLines(shop, lines);
+    expect(result).toEqual({ linesRead: lines.length, ordersImported: 3_000, malformedLines: 0 });
+    const expected = expectedPerCustomer(lines);
+    expect(expected.size).toBeGreaterThan(500);
+    expect(await customerFigures(shop)).toEqual(expected);
+    expect(await prisma.lineItem.count({ where: { shopDomain: shop } })).toBe(lines.filter((line) => line.includes("__parentId")).length);
+  });
+
+  it("importing the same file again changes nothing, not even a timestamp", async () => {
+    const shop = "twice.myshopify.com";
+    const lines = await generatedHistory(1_500, 11);
+    await importLines(shop, lines);
+    const first = await snapshot(shop);
+    await importLines(shop, lines);
+    expect(await snapshot(shop)).toEqual(first);
+  });
+
+  it("an import interrupted after a checkpoint and resumed from it ends exactly as one that ran through", async () => {
+    IMPORT_TUNING.windowOrders = 50;
+    const lines = await generatedHistory(2_000, 13);
+    await importLines("uninterrupted.myshopify.com", lines);
+
+    const shop = "interrupted.myshopify.com";
+    let committed = 0;
+    let checkpoints = 0;
+    await expect(
+      importLines(shop, lines, {
+        onCheckpoint: async (linesCommitted) => {
+          expect(linesCommitted).toBeGreaterThanOrEqual(committed);
+          committed = linesCommitted;
+          checkpoints += 1;
+          if (checkpoints === 4) throw new Error("the worker was stopped");
+        },
+      }),
+    ).rejects.toThrow("the worker was stopped");
+    expect(committed).toBeGreaterThan(0);
+    expect(committed).toBeLessThan(lines.length);
+    const resumed = await importLines(shop, lines, { skipLines: committed });
+    expect(resumed.linesRead).toBe(lines.length);
+
+    const [a, b] = await Promise.all([snapshot("uninterrupted.myshopify.com"), snapshot(shop)]);
+    expect({ ...b, orders: undefined, customers: undefined }).toEqual({ ...a, orders: undefined, customers: undefined });
+    expect(await customerFigures(shop)).toEqual(await customerFigures("uninterrupted.myshopify.com"));
+    const versions = async (s: string) => (await prisma.order.findMany({ where: { shopDomain: s }, orderBy: { id: "asc" }, select: { id: true, totalPrice: true, refunded: true } })).map((o) => `${o.id} ${o.totalPrice} ${o.refunded}`);
+    expect(await versions(shop)).toEqual(await versions("uninterrupted.myshopify.com"));
+  });
+});
+
+describe("webhooks keep arriving while the history imports", () => {
+  const customer = 6_100_000_000_000_000_001n;
+  const edited = 6_100_000_000_000_000_101n;
+  const other = 6_100_000_000_000_000_102n;
+
+  it("a newer edit delivered mid-import is kept over the file's older copy, and a late, older delivery changes nothing", async () => {
+    const shop = "busy.myshopify.com";
+    // The file was written before the merchant edited order `edited` from €50.00 to €80.00.
+    const lines = [
+      bulkOrder(other, customer, "20.00", "2026-05-01T12:00:00Z"),
+      bulkLineItem(1n, other, "20.00"),
+      bulkOrder(edited, customer, "50.00", "2026-05-01T12:00:00Z"),
+      bulkLineItem(2n, edited, "50.00"),
+    ];
+    await importBulkResult({
+      shop,
+      lines: linesFrom(lines, async (index) => {
+        if (index === 1)
+          await deliverWebhook(shop, { id: edited, customerId: customer, total: "80.00", createdAt: "2026-05-01T10:00:00Z", updatedAt: "2026-05-02T09:00:00Z" });
+      }),
+      skipLines: 0,
+      onCheckpoint: async () => undefined,
+    });
+    const figures = await prisma.customer.findUniqueOrThrow({ where: { shopDomain_id: { shopDomain: shop, id: customer } } });
+    expect(figures.netRevenue.toFixed(2)).toBe("100.00"); // €80.00 + €20.00
+    expect(figures.ordersCount).toBe(2);
+    const lineItems = await prisma.lineItem.findMany({ where: { shopDomain: shop, orderId: edited } });
+    expect(lineItems.map((l) => l.amount.toFixed(2))).toEqual(["80.00"]); // the webhook's line, not the file's
+
+    // Shopify re-delivers an orders/create from before the import: older than the imported copy.
+    const outcome = await deliverWebhook(shop, { id: other, customerId: customer, total: "5.00", createdAt: "2026-05-01T10:00:00Z", updatedAt: "2026-05-01T10:00:00Z" });
+    expect(outcome).toEqual(["stale"]);
+    const after = await prisma.customer.findUniqueOrThrow({ where: { shopDomain_id: { shopDomain: shop, id: customer } } });
+    expect(after.netRevenue.toFixed(2)).toBe("100.00");
+  });
+});
+
+describe("line items far from their order", () => {
+  it("still attach after the order has been written, but never to a newer webhook version or to nothing", async () => {
+    IMPORT_TUNING.windowOrders = 2;
+    const shop = "scattered.myshopify.com";
+    const guest = null;
+    const ids = [1n, 2n, 3n, 4n, 5n, 6n].map((n) => 6_200_000_000_000_000_000n + n);
+    const [first, second, ...rest] = ids as [bigint, bigint, ...bigint[]];
+    const lines = [
+      bulkOrder(first, guest, "30.00", "2026-05-01T12:00:00Z"),
+      bulkOrder(second, guest, "40.00", "2026-05-01T12:00:00Z"),
+      ...rest.map((id) => bulkOrder(id, guest, "10.00", "2026-05-01T12:00:00Z")),
+      bulkLineItem(11n, first, "30.00"), // four orders later: `first` left the window long ago
+      bulkLineItem(21n, second, "40.00"), // `second` was edited by a webhook meanwhile
+      bulkLineItem(99n, 6_299_000_000_000_000_000n, "9.00"), // an order the file never had
+    ];
+    await importBulkResult({
+      shop,
+      lines: linesFrom(lines, async (index) => {
+        if (index === 7) await deliverWebhook(shop, { id: second, customerId: null, total: "45.00", createdAt: "2026-05-01T10:00:00Z", updatedAt: "2026-05-03T09:00:00Z", lineItems: [{ id: 22n, productId: 7001n, title: "Teapot", quantity: 1, price: "45.00" }] });
+      }),
+      skipLines: 0,
+      onCheckpoint: async () => undefined,
+    });
+    const lineIds = async (orderId: bigint) => (await prisma.lineItem.findMany({ where: { shopDomain: shop, orderId } })).map((l) => l.id);
+    expect(await lineIds(first)).toEqual([11n]);
+    expect(await lineIds(second)).toEqual([22n]);
+    const orphan = await prisma.failedJob.findFirstOrThrow({ where: { shopDomain: shop, topic: "BULK_IMPORT" } });
+    expect(orphan.reason).toMatch(/line 9: line item of order 6299000000000000000, which is not in the result/);
+    expect(orphan.rawBody).toBe(lines[8]);
+  });
+});
+
+describe("a result file with a broken line", () => {
+  it("records the line with its reason and body, imports the rest, and does not record it twice on a second pass", async () => {
+    const shop = "broken.myshopify.com";
+    const good = 6_300_000_000_000_000_001n;
+    const lines = [bulkOrder(good, 6_300_000_000_000_000_900n, "12.50", "2026-05-01T12:00:00Z"), '{"id":"gid://shopify/Order/1","totalPriceSet":', bulkLineItem(31n, good, "12.50")];
+    const result = await importLines(shop, lines);
+    expect(result).toEqual({ linesRead: 3, ordersImported: 1, malformedLines: 1 });
+    const failures = await prisma.failedJob.findMany({ where: { shopDomain: shop } });
+    expect(failures.map((f) => [f.topic, f.rawBody, f.attempts])).toEqual([["BULK_IMPORT", lines[1], 1]]);
+    expect(failures[0]!.reason).toMatch(/^line 2: line is not valid JSON/);
+    const customer = await prisma.customer.findUniqueOrThrow({ where: { shopDomain_id: { shopDomain: shop, id: 6_300_000_000_000_000_900n } } });
+    expect(customer.netRevenue.toFixed(2)).toBe("12.50");
+
+    await importLines(shop, lines);
+    expect(await prisma.failedJob.count({ where: { shopDomain: shop } })).toBe(1);
+  });
+
+  it("reads a file stream line by line", async () => {
+    const { Readable } = await import("node:stream");
+    const chunks = ["{\"a\":1}\n{\"b\"", ":2}\n\n{\"c\":3}"];
+    const read: string[] = [];
+    for await (const line of linesOf(Readable.from(chunks.map((chunk) => Buffer.from(chunk))))) read.push(line);
+    expect(read).toEqual(['{"a":1}', '{"b":2}', "", '{"c":3}']);
+  });
+});
