@@ -11,6 +11,7 @@
 import { prisma } from "~/db.server";
 import { env } from "~/env.server";
 import { log } from "~/lib/log.server";
+import { ensureShopExists } from "~/orders/store.server";
 import {
   BULK_OPERATION_QUERY,
   BULK_OPERATION_RUN_QUERY,
@@ -46,6 +47,7 @@ export async function requestOrderImport(
   options: { shop: string; source: ImportSource; updatedSince?: Date | null },
   tasks: ImportTasks,
 ): Promise<number> {
+  await ensureShopExists(options.shop);
   const run = await prisma.importRun.create({
     data: { shopDomain: options.shop, source: options.source, status: "starting", updatedSince: options.updatedSince ?? null },
     select: { id: true },
