@@ -29,7 +29,7 @@ describe("high-value membership with an amount rule (at least €500)", () => {
   });
 
   it("does not flap: a customer wobbling between €470 and €510 enters once and stays", () => {
-    let current = none(1);
+    let current: Uint8Array = none(1);
     const history: number[] = [];
     for (const value of [470, 510, 480, 505, 470, 495]) {
       const change = nextHighValueMembership(rule, { historical: Float64Array.of(value), predicted: null }, current);
