@@ -12,6 +12,7 @@ import { type FakeAdminApi, startFakeAdminApi } from "./support/fake-admin-api";
 import { orderPayload, refundPayload, toJson } from "./support/orders";
 import { type AppUnderTest, type Running, startApp, startWorker, waitFor } from "./support/processes";
 import { dropQueue, waitForDrain } from "./support/queue";
+import { simulateShop } from "./support/simulate";
 import { sendWebhook } from "./support/webhooks";
 
 const shop = "write-back.myshopify.com";
@@ -19,7 +20,10 @@ const NAMESPACE = "app--4242--tenure";
 const connection = { host: "127.0.0.1", port: 6379 };
 const DAY = 86_400_000;
 const BASE_ID = 8_100_000_000_000n;
-const CUSTOMERS = 120;
+/** Simulated customers (realistic repeat buying, so the models have predictions), then six placed by hand. */
+const SIMULATED = 150;
+const simulated = simulateShop({ customers: SIMULATED, weeks: 78, joinWeeks: 39, seed: 7 });
+const CUSTOMERS = SIMULATED + 6;
 // The library answers requests that look like bots with 410; the admin's browser is not one.
 const browser = { "User-Agent": "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36" };
 
@@ -32,16 +36,18 @@ let refusedTagsAdd: string | null = null;
 const customerId = (index: number) => BASE_ID + BigInt(index);
 const customerGid = (index: number) => gid("Customer", customerId(index));
 
-// Net revenue per customer before the burst: a spread over €40 … €873, and a few placed on purpose
-// around the €500 line (exit line €450).
-const C_DIPS_INTO_BAND = 1; // €520, then a €40 refund: €480 — stays high value
-const D_DROPS_OUT = 2; // €600, then a €200 refund: €400 — leaves
-const E_CROSSES = 3; // €495, then a €20 order: €515 — enters
-const F_JUST_UNDER = 4; // €470 throughout — never enters
-const G_AT_400 = 5; // €430 — enters when the line moves to €400
-const R_REFUSED = 6; // €300, then a €300 order: enters, but Shopify refuses its tag once
-const SPECIAL: Record<number, number> = { [C_DIPS_INTO_BAND]: 520, [D_DROPS_OUT]: 600, [E_CROSSES]: 495, [F_JUST_UNDER]: 470, [G_AT_400]: 430, [R_REFUSED]: 300 };
-const targetTotal = (index: number) => SPECIAL[index] ?? 40 + ((index * 53) % 120) * 7;
+// Customers placed around the €500 line (exit line €450), after the simulated ones.
+const C_DIPS_INTO_BAND = SIMULATED; // €520, then a €40 refund: €480 — stays high value
+const D_DROPS_OUT = SIMULATED + 1; // €600, then a €200 refund: €400 — leaves
+const E_CROSSES = SIMULATED + 2; // €495, then a €20 order: €515 — enters
+const F_JUST_UNDER = SIMULATED + 3; // €470 throughout — never enters at €500
+const G_AT_400 = SIMULATED + 4; // €430 — enters when the line moves to €400
+const R_REFUSED = SIMULATED + 5; // €300, then a €300 order: enters, but Shopify refuses its tag once
+const PLACED: Record<number, number> = { [C_DIPS_INTO_BAND]: 520, [D_DROPS_OUT]: 600, [E_CROSSES]: 495, [F_JUST_UNDER]: 470, [G_AT_400]: 430, [R_REFUSED]: 300 };
+
+/** Each simulated order in whole cents, so totals are exact. */
+const simulatedCents = simulated.map((order) => Math.round(order.amount * 100));
+const simulatedTotal = (index: number) => simulated.reduce((sum, order, k) => (order.customer === index ? sum + simulatedCents[k]! : sum), 0) / 100;
 
 const today = Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth(), new Date().getUTCDate());
 let nextOrderId = 8_200_000_000_000n;
@@ -50,7 +56,7 @@ const orderIdsOf = new Map<number, bigint[]>();
 async function deliverOrder(index: number, total: string, daysAgo: number): Promise<void> {
   const id = nextOrderId++;
   orderIdsOf.set(index, [...(orderIdsOf.get(index) ?? []), id]);
-  const placed = new Date(today - daysAgo * DAY + 12 * 3600_000).toISOString();
+  const placed = new Date(today - daysAgo * DAY - 12 * 3600_000).toISOString();
   const body = toJson(orderPayload({ id, customerId: customerId(index), total, updatedAt: placed }));
   const response = await sendWebhook(app.url, { shop, topic: "orders/create", body });
   expect(response.status).toBe(200);
@@ -162,15 +168,18 @@ beforeAll(async () => {
   // Two worker processes: writes of one shop spread over both, sharing its cost bucket via Redis.
   workers = [await startWorker(app), await startWorker(app)];
   await installSession(shop);
-  for (let index = 0; index < CUSTOMERS; index++) {
-    const orders = 1 + (index % 3);
-    const total = targetTotal(index) * 100; // cents
-    const deliveries: Promise<void>[] = [];
-    for (let k = 0; k < orders; k++) {
-      const cents = k < orders - 1 ? Math.floor(total / orders) : total - Math.floor(total / orders) * (orders - 1);
-      deliveries.push(deliverOrder(index, (cents / 100).toFixed(2), 20 + ((index * 17 + k * 97) % 280)));
-    }
-    await Promise.all(deliveries);
+  const weeks = 78;
+  for (let start = 0; start < simulated.length; start += 50) {
+    await Promise.all(
+      simulated.slice(start, start + 50).map((order, offset) =>
+        deliverOrder(order.customer, (simulatedCents[start + offset]! / 100).toFixed(2), Math.round((weeks - order.week) * 7)),
+      ),
+    );
+  }
+  // The placed customers: two orders each, 90 and 30 days ago.
+  for (const [index, total] of Object.entries(PLACED)) {
+    await deliverOrder(Number(index), (total / 2).toFixed(2), 90);
+    await deliverOrder(Number(index), (total / 2).toFixed(2), 30);
   }
   await waitForDrain(app.queuePrefix);
   // The rule before any sync: at least €500 of net revenue. Auto-tagging is left at its default.
@@ -233,6 +242,8 @@ describe("writing back to Shopify after each refit", () => {
     const sets = callsSince(0, "TenureMetafieldsSet");
     expect(sets).toHaveLength(Math.ceil(CUSTOMERS / 5));
     for (const call of sets) expect((call.variables.metafields as unknown[]).length).toBeLessThanOrEqual(25);
+    // The simulated history is rich enough for predictions, so their fields are exercised too.
+    expect(fit.insufficient).toBe(false);
   });
 
   it("a second sync with nothing changed writes nothing", async () => {
@@ -244,7 +255,7 @@ describe("writing back to Shopify after each refit", () => {
   it("after a burst of orders and refunds, writes only the customers who crossed a line, fires Flow once per entry, and records the write Shopify refused", async () => {
     refusedTagsAdd = customerGid(R_REFUSED);
     const mark = fake.calls.length;
-    const pushed = Array.from({ length: CUSTOMERS }, (_, index) => index).filter((index) => !(index in SPECIAL) && targetTotal(index) >= 400 && targetTotal(index) < 500);
+    const pushed = Array.from({ length: SIMULATED }, (_, index) => index).filter((index) => simulatedTotal(index) >= 400 && simulatedTotal(index) < 500);
     expect(pushed.length).toBeGreaterThan(0);
     await Promise.all([
       deliverOrder(E_CROSSES, "20.00", 2),
