@@ -83,14 +83,17 @@ const LOWEST_PRIORITY = 2_097_152;
  * not hold back another shop's first writes: jobs of many shops interleave.
  */
 export async function enqueueAdminWrites(jobs: TAdminWriteJob[]): Promise<number> {
-  if (jobs.length === 0) return 0;
-  await getAdminWritesQueue().addBulk(
-    jobs.map((job, index) => ({
-      name: job.kind,
-      data: job,
-      opts: { jobId: adminWriteJobId(job), priority: Math.min(LOWEST_PRIORITY, index + 1) },
-    })),
-  );
+  const queue = getAdminWritesQueue();
+  // A first sync of a large shop is tens of thousands of jobs: added a thousand per round trip.
+  for (let start = 0; start < jobs.length; start += 1_000) {
+    await queue.addBulk(
+      jobs.slice(start, start + 1_000).map((job, offset) => ({
+        name: job.kind,
+        data: job,
+        opts: { jobId: adminWriteJobId(job), priority: Math.min(LOWEST_PRIORITY, start + offset + 1) },
+      })),
+    );
+  }
   return jobs.length;
 }
 
