@@ -2,11 +2,16 @@
 // shop, and two worker processes write the high-value tag, the metafields and the Flow trigger to a
 // local fake of the Admin API. Tags converge to exactly the high-value set (with hysteresis), only
 // what changed is written, refused writes are recorded, and the merchant's buttons create segments.
-import { Queue, QueueEvents } from "bullmq";
+import { randomUUID } from "node:crypto";
+import { type Job, Queue, QueueEvents } from "bullmq";
+import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import { nextHighValueMembership } from "~/ltv/high-value";
+import { processAdminWrite } from "~/jobs/process-admin-write.server";
 import { gid } from "~/shopify/admin-operations";
+import { AdminClient, adminGraphqlUrl, fetchTransport } from "~/shopify/admin-client.server";
+import { redisCostLimiter } from "~/shopify/cost-limiter.server";
 import { installSession, sessionToken } from "./support/admin-session";
 import { type FakeAdminApi, startFakeAdminApi } from "./support/fake-admin-api";
 import { orderPayload, refundPayload, toJson } from "./support/orders";
@@ -32,6 +37,8 @@ let app: AppUnderTest;
 let workers: Running[] = [];
 /** A customer GID whose tagsAdd the fake answers with HTTP 422 (a write Shopify refuses). */
 let refusedTagsAdd: string | null = null;
+/** A customer GID whose tagsAdd the fake answers with HTTP 503 (Shopify unavailable, retryable). */
+let unavailableTagsAdd: string | null = null;
 
 const customerId = (index: number) => BASE_ID + BigInt(index);
 const customerGid = (index: number) => gid("Customer", customerId(index));
@@ -122,13 +129,16 @@ async function expectedMembers(previous: Set<string>, amount: number): Promise<S
 const sorted = (ids: Iterable<string>) => [...ids].sort();
 const callsSince = (mark: number, operation?: string) => fake.calls.slice(mark).filter((call) => !call.throttled && (!operation || call.operation === operation));
 
+/** The last action's answer, as single fetch encodes it (turbo-stream: the values appear as text). */
+let lastActionBody = "";
+
 async function postAction(path: string, form: Record<string, string>): Promise<number> {
   const response = await fetch(`${app.url}${path}.data?locale=en`, {
     method: "POST",
     headers: { ...browser, Authorization: `Bearer ${sessionToken(shop)}`, "Content-Type": "application/x-www-form-urlencoded" },
     body: new URLSearchParams(form).toString(),
   });
-  await response.text();
+  lastActionBody = await response.text();
   return response.status;
 }
 
@@ -162,7 +172,12 @@ async function saveSettings(values: { threshold: string; tagName: string; autoTa
 beforeAll(async () => {
   fake = await startFakeAdminApi({
     bucket: { maximumAvailable: 400, restoreRate: 400 },
-    intercept: ({ operation, variables }) => (operation === "TenureTagsAdd" && variables.id === refusedTagsAdd ? 422 : undefined),
+    intercept: ({ operation, variables }) => {
+      if (operation !== "TenureTagsAdd") return undefined;
+      if (variables.id === refusedTagsAdd) return 422;
+      if (variables.id === unavailableTagsAdd) return 503;
+      return undefined;
+    },
   });
   app = await startApp({ SHOPIFY_ADMIN_API_ORIGIN: fake.origin, NODE_ENV: "test" });
   // Two worker processes: writes of one shop spread over both, sharing its cost bucket via Redis.
@@ -377,7 +392,39 @@ describe("the merchant's buttons", () => {
   it("refuse a tag Shopify would split or ShopifyQL could not quote", async () => {
     const mark = fake.calls.length;
     expect(await postAction(`/app/segments/tier/top1`, { intent: "tag", tag: "vip, 'gold'" })).toBe(200);
+    expect(lastActionBody).toContain("invalid_tag");
     await waitForAdminWrites();
     expect(callsSince(mark)).toEqual([]);
+  });
+});
+
+describe("a write Shopify keeps failing", () => {
+  it("is retried by the queue, and recorded with its variables when the last attempt fails", async () => {
+    const redis = new Redis("redis://127.0.0.1:6379", { maxRetriesPerRequest: 3 });
+    try {
+      // One client attempt, so the job's own attempts are what count.
+      const client = new AdminClient({
+        shop,
+        transport: fetchTransport({ url: adminGraphqlUrl(shop, fake.origin), accessToken: "shpat_test" }),
+        limiter: redisCostLimiter(redis, { keyPrefix: `test-${randomUUID()}` }),
+        maxAttempts: 1,
+      });
+      unavailableTagsAdd = customerGid(G_AT_400);
+      const data = { kind: "tag_customers", shop, tag: "tenure-retry", customerIds: [String(customerId(F_JUST_UNDER)), String(customerId(G_AT_400))] };
+      const job = (attemptsMade: number) => ({ id: `retry-${attemptsMade}`, data, attemptsMade, opts: { attempts: 5 } }) as unknown as Job;
+      const failures = () => prisma.adminWriteFailure.findMany({ where: { shopDomain: shop, operation: "tagsAdd", variables: { path: ["tags"], array_contains: ["tenure-retry"] } } });
+
+      await expect(processAdminWrite(job(0), async () => client)).rejects.toThrow(/pending/);
+      expect(await failures()).toHaveLength(0);
+      expect(fake.taggedWith(shop, "tenure-retry")).toEqual([customerGid(F_JUST_UNDER)]);
+
+      await expect(processAdminWrite(job(4), async () => client)).rejects.toThrow(/pending/);
+      const recorded = await failures();
+      expect(recorded.map((failure) => failure.variables)).toEqual([{ id: customerGid(G_AT_400), tags: ["tenure-retry"] }]);
+      expect(recorded[0]!.error).toContain("503");
+    } finally {
+      unavailableTagsAdd = null;
+      await redis.quit();
+    }
   });
 });
