@@ -15,6 +15,7 @@ import { getShopSettings } from "~/settings/settings.server";
 import { probabilityAliveEarlier } from "~/ltv/alive-trend";
 import { modelSummary } from "~/ltv/customer-history";
 import { recordShopReport } from "~/reports/shop-report.server";
+import { syncShopCustomers } from "~/shopify/sync-customers.server";
 import type { TRefitJob } from "./shop-tasks.server";
 
 /** Weeks, as in the literature: fewer distinct (x, t_x, T) triples, and shops think in weeks. */
@@ -181,6 +182,8 @@ export async function refitShop(options: TRefitJob & { now?: Date }): Promise<Re
     { shop, asOf: new Date(observationEnd), currency: shopRecord.currency, modelFitId: record.id, settings },
     { transactions, previousProbabilityAlive },
   );
+  // Tags, metafields and Flow in Shopify follow the new scores: only what changed is queued.
+  await syncShopCustomers({ shop });
   log.info("refit.done", {
     shop,
     trigger,

@@ -3,6 +3,8 @@ import { Worker } from "bullmq";
 import { prisma } from "~/db.server";
 import { env } from "~/env.server";
 import { log } from "~/lib/log.server";
+import { ADMIN_WRITES_QUEUE } from "./admin-writes.server";
+import { processAdminWrite } from "./process-admin-write.server";
 import { processShopTask } from "./process-shop-task.server";
 import { processWebhookJob } from "./process-webhook.server";
 import { WEBHOOK_QUEUE, workerConnection } from "./queue.server";
@@ -38,9 +40,28 @@ export function startShopTaskWorker(): Worker {
   return worker;
 }
 
+/**
+ * Admin writes mostly wait: on Shopify, and on the shop's cost bucket (shared through Redis by every
+ * process). Several jobs at once keep other shops' writes moving while one shop's bucket refills.
+ */
+export const ADMIN_WRITES_CONCURRENCY = 8;
+
+export function startAdminWritesWorker(): Worker {
+  const config = env();
+  const worker = new Worker(ADMIN_WRITES_QUEUE, (job) => processAdminWrite(job), {
+    connection: workerConnection(),
+    prefix: config.QUEUE_PREFIX,
+    concurrency: ADMIN_WRITES_CONCURRENCY,
+    // A job of 25 tag writes may wait minutes on a drained bucket.
+    lockDuration: Math.max(config.WORKER_LOCK_DURATION_MS, 120_000),
+  });
+  worker.on("error", (error) => log.error("worker.error", { queue: ADMIN_WRITES_QUEUE, error: error.message }));
+  return worker;
+}
+
 async function main(): Promise<void> {
   const config = env();
-  const workers = [startWebhookWorker(), startShopTaskWorker()];
+  const workers = [startWebhookWorker(), startShopTaskWorker(), startAdminWritesWorker()];
   await Promise.all(workers.map((worker) => worker.waitUntilReady()));
   log.info("worker.started", { queue: WEBHOOK_QUEUE, concurrency: config.WORKER_CONCURRENCY, pid: process.pid });
 

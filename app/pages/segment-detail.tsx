@@ -2,6 +2,7 @@
 import { useLoaderData } from "@remix-run/react";
 import { BlockStack, Card, EmptyState, InlineGrid, Layout, Text } from "@shopify/polaris";
 import { useTranslation } from "react-i18next";
+import { ShopifyActionsCard } from "~/components/shopify-actions-card";
 import { CustomerTable } from "~/customers/customer-table";
 import { NotFoundBoundary } from "~/customers/not-found";
 import { PredictionsBanner } from "~/customers/predictions-banner";
@@ -29,7 +30,7 @@ function Figure({ label, value, note }: { label: string; value: string; note?: s
 const signed = (text: string, negative: boolean, zero: boolean) => (negative || zero ? text : `+${text}`);
 
 export default function SegmentDetailPage() {
-  const { segment, page, model, figures, count, sorts, query } = useLoaderData<typeof segmentDetailLoader>();
+  const { segment, page, model, figures, count, sorts, query, shopify } = useLoaderData<typeof segmentDetailLoader>();
   const { t } = useTranslation();
   const { t: tc } = useTranslation("customers");
   const format = useFormat();
@@ -80,6 +81,7 @@ export default function SegmentDetailPage() {
                 </Text>
               </BlockStack>
             </Card>
+            <ShopifyActionsCard data={shopify} namespace="segments" />
             <CustomerTable
               title={tc("segment.customersTitle")}
               sorts={sorts}

@@ -1,11 +1,13 @@
 // One playbook's audience (/suggestions/<kind>, or one product's, pair's or category's:
 // /suggestions/replenishment-<product>…), paged like every customer list, and its CSV.
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { parseCustomerListParams } from "~/customers/list-query";
 import { csvFilename, listCustomers, streamCustomersCsv } from "~/customers/list.server";
 import { readModelStatus } from "~/customers/model-status.server";
 import { PLAYBOOK_KINDS } from "~/ltv/suggestions";
+import { createI18n } from "~/i18n/i18n";
 import { requireShop } from "~/shops/request-shop.server";
+import { type ShopifyActionResult, loadShopifyActions, runShopifyAction } from "./shopify-actions.server";
 import { type StoredPlaybook, latestSuggestions } from "./suggestions.server";
 
 const AUDIENCE_KEY = /^([a-z_]+)(?:-([0-9]+)(?:-([0-9]+))?)?$/;
@@ -38,12 +40,17 @@ async function audienceFocus(shop: string, key: string | undefined): Promise<Aud
 }
 
 export async function suggestionDetailLoader({ request, params }: LoaderFunctionArgs) {
-  const { shop } = await requireShop(request);
+  const shopRequest = await requireShop(request);
+  const { shop } = shopRequest;
   const focus = await audienceFocus(shop, params.key);
   const { sort, direction, search, cursor } = parseCustomerListParams(new URL(request.url).searchParams);
   const audience = { playbook: focus.key };
-  const [page, model] = await Promise.all([listCustomers({ shop, sort, direction, search, cursor, audience }), readModelStatus(shop)]);
-  return { focus, page, model, query: { sort, direction, search: search ?? "", audience, paged: Boolean(cursor) } };
+  const [page, model, shopify] = await Promise.all([
+    listCustomers({ shop, sort, direction, search, cursor, audience }),
+    readModelStatus(shop),
+    loadShopifyActions(shopRequest, { audience: focus.key, tag: "" }, focus.key),
+  ]);
+  return { focus, page, model, shopify, query: { sort, direction, search: search ?? "", audience, paged: Boolean(cursor) } };
 }
 
 export async function suggestionExportLoader({ request, params }: LoaderFunctionArgs) {
@@ -51,4 +58,14 @@ export async function suggestionExportLoader({ request, params }: LoaderFunction
   const focus = await audienceFocus(shop, params.key);
   const { sort, direction, search } = parseCustomerListParams(new URL(request.url).searchParams);
   return streamCustomersCsv({ shop, sort, direction, search, audience: { playbook: focus.key } }, { filename: csvFilename(focus.key, new Date()) });
+}
+
+/** The audience page's "In Shopify" buttons: tag its customers; tag them and create a segment of the tag. */
+export async function suggestionDetailAction({ request, params }: ActionFunctionArgs): Promise<ShopifyActionResult> {
+  const shopRequest = await requireShop(request);
+  const focus = await audienceFocus(shopRequest.shop, params.key);
+  const { t } = createI18n(shopRequest.locale);
+  const playbook = t(`kinds.${focus.playbook.kind}.title`, { ns: "suggestions" });
+  const segmentName = `Tenure – ${focus.group ? `${playbook}: ${focus.group}` : playbook}`;
+  return runShopifyAction(shopRequest, await request.formData(), { members: { audience: focus.key }, segmentName });
 }

@@ -2,6 +2,7 @@
 import { useLoaderData } from "@remix-run/react";
 import { BlockStack, Card, EmptyState, Layout, Text } from "@shopify/polaris";
 import { useTranslation } from "react-i18next";
+import { ShopifyActionsCard } from "~/components/shopify-actions-card";
 import { CustomerTable } from "~/customers/customer-table";
 import { NotFoundBoundary } from "~/customers/not-found";
 import { PredictionsBanner } from "~/customers/predictions-banner";
@@ -9,7 +10,7 @@ import { AppPage, useAppPath, useFormat } from "~/ui/shell";
 import type { suggestionDetailLoader } from "./suggestion-detail.server";
 
 export default function SuggestionDetailPage() {
-  const { focus, page, model, query } = useLoaderData<typeof suggestionDetailLoader>();
+  const { focus, page, model, query, shopify } = useLoaderData<typeof suggestionDetailLoader>();
   const { t } = useTranslation("suggestions");
   const { t: tc } = useTranslation();
   const format = useFormat();
@@ -31,6 +32,7 @@ export default function SuggestionDetailPage() {
                 <Text as="p">{t(`kinds.${focus.playbook.kind}.action`)}</Text>
               </BlockStack>
             </Card>
+            <ShopifyActionsCard data={shopify} namespace="suggestions" />
             <CustomerTable
               title={tc("nav.customers")}
               page={page}

@@ -1,6 +1,8 @@
 import SuggestionDetailPage, { SuggestionErrorBoundary } from "~/pages/suggestion-detail";
-import { suggestionDetailLoader } from "~/pages/suggestion-detail.server";
+import { suggestionDetailAction, suggestionDetailLoader } from "~/pages/suggestion-detail.server";
 
 export const loader = suggestionDetailLoader;
+// The demo routes have no action: the demo store is not connected to Shopify.
+export const action = suggestionDetailAction;
 export const ErrorBoundary = SuggestionErrorBoundary;
 export default SuggestionDetailPage;

@@ -29,7 +29,7 @@ export const DEFAULT_SETTINGS: ShopSettingsValues = {
   highValueThreshold: "5",
   highValueBasis: "predicted",
   tagName: "tenure-high-value",
-  autoTagging: false,
+  autoTagging: true,
 };
 
 const decimalString = /^\d{1,14}(\.\d{1,4})?$/;

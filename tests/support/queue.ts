@@ -32,7 +32,7 @@ export async function jobCounts(queuePrefix: string) {
 
 /** Removes every key of a test's queue prefix. */
 export async function dropQueue(queuePrefix: string): Promise<void> {
-  for (const name of ["webhooks", "shop-tasks"]) {
+  for (const name of ["webhooks", "shop-tasks", "admin-writes"]) {
     const queue = new Queue(name, { connection: { host: "127.0.0.1", port: 6379 }, prefix: queuePrefix });
     try {
       await queue.obliterate({ force: true });
