@@ -142,7 +142,7 @@ async function postAction(path: string, form: Record<string, string>): Promise<n
   return response.status;
 }
 
-async function saveSettings(values: { threshold: string; tagName: string; autoTagging: boolean }): Promise<void> {
+async function saveSettings(values: { threshold: string; tagName: string; autoTagging: boolean; writeMetafields?: boolean }): Promise<void> {
   const fits = await prisma.modelFit.count({ where: { shopDomain: shop } });
   const status = await postAction("/app/settings", {
     grossMarginPercent: "100",
@@ -154,6 +154,7 @@ async function saveSettings(values: { threshold: string; tagName: string; autoTa
     highValueBasis: "historical",
     tagName: values.tagName,
     ...(values.autoTagging ? { autoTagging: "on" } : {}),
+    ...(values.writeMetafields === false ? {} : { writeMetafields: "on" }),
   });
   expect(status).toBe(200);
   // Saving queues a refit; it ends with the sync, whose writes then drain.
@@ -357,6 +358,30 @@ describe("writing back to Shopify after each refit", () => {
     const state = await shopState();
     expect(state.taggedInDb("tenure-vip")).toEqual([]);
     expect(sorted(state.stored)).toEqual(sorted(members));
+  });
+
+  it("turning LTV metafields off deletes them and their definitions from Shopify; turning them on writes them again", async () => {
+    const someone = gid("Customer", (await shopState()).customers[0]!.id);
+    expect(fake.customer(shop, someone).metafields.size).toBeGreaterThan(0);
+
+    await saveSettings({ threshold: "400", tagName: "tenure-vip", autoTagging: false, writeMetafields: false });
+    expect(fake.definitions.get(shop) ?? []).toEqual([]);
+    const withTenureValues = [...(fake.customers.get(shop)?.values() ?? [])].filter((customer) => [...customer.metafields.keys()].some((key) => key.startsWith(NAMESPACE)));
+    expect(withTenureValues).toEqual([]);
+    expect((await prisma.shop.findUniqueOrThrow({ where: { domain: shop } })).metafieldNamespace).toBeNull();
+
+    await saveSettings({ threshold: "400", tagName: "tenure-vip", autoTagging: false });
+    expect((fake.definitions.get(shop) ?? []).map((definition) => definition.key).sort()).toEqual([
+      "historical_ltv",
+      "predicted_clv",
+      "probability_alive",
+      "rfm_group",
+      "value_tier",
+    ]);
+    const { customers } = await shopState();
+    for (const customer of customers) {
+      expect(fake.customer(shop, gid("Customer", customer.id)).metafields.get(`${NAMESPACE}.historical_ltv`)?.value).toBe(customer.netRevenue.toFixed(2));
+    }
   });
 });
 

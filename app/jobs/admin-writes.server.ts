@@ -42,6 +42,11 @@ export const ZAdminWriteJob = z.discriminatedUnion("kind", [
       .max(METAFIELD_JOB_CUSTOMERS),
   }),
   z.object({
+    /** The merchant turned LTV metafields off: delete Tenure's definitions and every value under them. */
+    kind: z.literal("remove_metafields"),
+    shop: z.string().min(1),
+  }),
+  z.object({
     kind: z.literal("high_value_flow"),
     shop: z.string().min(1),
     customers: z

@@ -18,6 +18,7 @@ const toDraft = (settings: ShopSettingsValues): Draft => ({
   highValueBasis: settings.highValueBasis,
   tagName: settings.tagName,
   autoTagging: settings.autoTagging ? "on" : "",
+  writeMetafields: settings.writeMetafields ? "on" : "",
 });
 
 export default function SettingsPage() {
@@ -100,6 +101,14 @@ export default function SettingsPage() {
                   checked={draft.autoTagging === "on"}
                   onChange={(checked) => setDraft((previous) => ({ ...previous, autoTagging: checked ? "on" : "" }))}
                   error={error("autoTagging")}
+                />
+                <Checkbox
+                  label={t("tagging.metafields")}
+                  helpText={t("tagging.metafieldsHelp")}
+                  name="writeMetafields"
+                  checked={draft.writeMetafields === "on"}
+                  onChange={(checked) => setDraft((previous) => ({ ...previous, writeMetafields: checked ? "on" : "" }))}
+                  error={error("writeMetafields")}
                 />
               </FormLayout>
             </Card>

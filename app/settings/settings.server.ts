@@ -19,6 +19,7 @@ export async function getShopSettings(shop: string): Promise<ShopSettingsValues>
     highValueBasis: oneOf(HIGH_VALUE_BASES, row.highValueBasis, DEFAULT_SETTINGS.highValueBasis),
     tagName: row.tagName,
     autoTagging: row.autoTagging,
+    writeMetafields: row.writeMetafields,
   };
 }
 
@@ -33,6 +34,7 @@ export async function saveShopSettings(shop: string, values: ShopSettingsValues)
     highValueBasis: values.highValueBasis,
     tagName: values.tagName,
     autoTagging: values.autoTagging,
+    writeMetafields: values.writeMetafields,
   };
   await prisma.shopSettings.upsert({ where: { shopDomain: shop }, create: { shopDomain: shop, ...data }, update: data });
   await requestRefit({ shop, trigger: "settings" });

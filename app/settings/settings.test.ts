@@ -11,6 +11,7 @@ const valid = {
   highValueBasis: "predicted",
   tagName: " VIP ",
   autoTagging: "on",
+  writeMetafields: "on",
 };
 
 describe("settings form", () => {
@@ -18,7 +19,7 @@ describe("settings form", () => {
     const parsed = parseSettingsForm(valid);
     expect(parsed).toEqual({
       ok: true,
-      values: { ...valid, grossMarginPercent: 42.5, monthlyDiscountRatePercent: 1, predictionHorizonMonths: 24, acquisitionCost: "18.90", tagName: "VIP", autoTagging: true },
+      values: { ...valid, grossMarginPercent: 42.5, monthlyDiscountRatePercent: 1, predictionHorizonMonths: 24, acquisitionCost: "18.90", tagName: "VIP", autoTagging: true, writeMetafields: true },
     });
   });
 

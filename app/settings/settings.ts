@@ -18,6 +18,8 @@ export type ShopSettingsValues = {
   highValueBasis: (typeof HIGH_VALUE_BASES)[number];
   tagName: string;
   autoTagging: boolean;
+  /** Tenure's LTV metafields on Shopify customers; turning it off deletes them. */
+  writeMetafields: boolean;
 };
 
 export const DEFAULT_SETTINGS: ShopSettingsValues = {
@@ -30,6 +32,7 @@ export const DEFAULT_SETTINGS: ShopSettingsValues = {
   highValueBasis: "predicted",
   tagName: "tenure-high-value",
   autoTagging: true,
+  writeMetafields: true,
 };
 
 const decimalString = /^\d{1,14}(\.\d{1,4})?$/;
@@ -62,6 +65,7 @@ export const ZSettingsForm = z
       .max(40, "errors.tagLength")
       .refine((value) => !value.includes(","), "errors.tagComma"),
     autoTagging: z.preprocess((value) => value === "on" || value === "true" || value === true, z.boolean()),
+    writeMetafields: z.preprocess((value) => value === "on" || value === "true" || value === true, z.boolean()),
   });
 
 export type SettingsFieldErrors = Partial<Record<keyof ShopSettingsValues, string>>;

@@ -184,6 +184,18 @@ export type MetafieldDefinitionCreateData = {
   metafieldDefinitionCreate: { createdDefinition: { id: string; namespace: string; key: string } | null; userErrors: UserError[] };
 };
 
+/** Deleting an `$app` definition must delete its metafields too (shopify.dev metafieldDefinitionDelete). */
+export const METAFIELD_DEFINITION_DELETE = `#graphql
+  mutation TenureMetafieldDefinitionDelete($identifier: MetafieldDefinitionIdentifierInput!) {
+    metafieldDefinitionDelete(identifier: $identifier, deleteAllAssociatedMetafields: true) {
+      deletedDefinition { namespace key }
+      userErrors { field message code }
+    }
+  }`;
+export type MetafieldDefinitionDeleteData = {
+  metafieldDefinitionDelete: { deletedDefinition: { namespace: string; key: string } | null; userErrors: UserError[] };
+};
+
 export const SEGMENT_CREATE = `#graphql
   mutation TenureSegmentCreate($name: String!, $query: String!) {
     segmentCreate(name: $name, query: $query) {

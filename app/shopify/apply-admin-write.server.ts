@@ -13,6 +13,8 @@ import {
   type FlowTriggerReceiveData,
   HIGH_VALUE_FLOW_TRIGGER_HANDLE,
   METAFIELDS_SET,
+  METAFIELD_DEFINITION_DELETE,
+  type MetafieldDefinitionDeleteData,
   type MetafieldsSetData,
   TAGS_ADD,
   TAGS_REMOVE,
@@ -22,12 +24,12 @@ import {
   gid,
 } from "./admin-operations";
 import { type AdminClient, AdminApiError } from "./admin-client.server";
-import { type CustomerMetafieldKey, metafieldsSetInputs } from "./customer-metafields";
+import { APP_METAFIELD_NAMESPACE, CUSTOMER_METAFIELD_KEYS, type CustomerMetafieldKey, metafieldsSetInputs } from "./customer-metafields";
 import { ensureMetafieldDefinitions, rememberMetafieldNamespace } from "./metafield-definitions.server";
 import { METAFIELD_CALL_CUSTOMERS, type TAdminWriteJob, chunk } from "~/jobs/admin-writes.server";
 
 export type PlannedWrite = {
-  operation: "tagsAdd" | "tagsRemove" | "metafieldsSet" | "flowTriggerReceive";
+  operation: "tagsAdd" | "tagsRemove" | "metafieldsSet" | "flowTriggerReceive" | "metafieldDefinitionDelete";
   variables: Record<string, unknown>;
   /** After Shopify confirmed it. */
   confirm?: (data: unknown) => Promise<void>;
@@ -38,6 +40,7 @@ const DOCUMENTS: Record<PlannedWrite["operation"], string> = {
   tagsRemove: TAGS_REMOVE,
   metafieldsSet: METAFIELDS_SET,
   flowTriggerReceive: FLOW_TRIGGER_RECEIVE,
+  metafieldDefinitionDelete: METAFIELD_DEFINITION_DELETE,
 };
 
 function userErrorsOf(operation: PlannedWrite["operation"], data: unknown): UserError[] {
@@ -50,6 +53,9 @@ function userErrorsOf(operation: PlannedWrite["operation"], data: unknown): User
       return (data as MetafieldsSetData).metafieldsSet.userErrors;
     case "flowTriggerReceive":
       return (data as FlowTriggerReceiveData).flowTriggerReceive.userErrors;
+    case "metafieldDefinitionDelete":
+      // Already gone (an earlier attempt, or the merchant's own cleanup) is what was asked for.
+      return (data as MetafieldDefinitionDeleteData).metafieldDefinitionDelete.userErrors.filter((error) => error.code !== "NOT_FOUND");
   }
 }
 
@@ -161,6 +167,22 @@ export async function planAdminWrite(job: TAdminWriteJob, client: AdminClient): 
         },
       }));
     }
+    case "remove_metafields":
+      return CUSTOMER_METAFIELD_KEYS.map((key, index) => ({
+        operation: "metafieldDefinitionDelete",
+        variables: { identifier: { ownerType: "CUSTOMER", namespace: APP_METAFIELD_NAMESPACE, key } },
+        // Once the last definition is gone, nothing of Tenure's is left on the customers: the next
+        // time metafields are turned on, every customer is written afresh.
+        confirm:
+          index === CUSTOMER_METAFIELD_KEYS.length - 1
+            ? async () => {
+                await prisma.$transaction([
+                  prisma.shop.updateMany({ where: { domain: shop }, data: { metafieldNamespace: null } }),
+                  prisma.customerSync.updateMany({ where: { shopDomain: shop, metafieldsDigest: { not: null } }, data: { metafieldsDigest: null } }),
+                ]);
+              }
+            : undefined,
+      }));
     case "high_value_flow":
       return job.customers.map((customer) => ({
         operation: "flowTriggerReceive",

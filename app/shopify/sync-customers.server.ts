@@ -66,10 +66,11 @@ export async function syncShopCustomers(options: { shop: string; now?: Date }): 
   }
   const [settings, shopRecord, latestFit] = await Promise.all([
     getShopSettings(shop),
-    prisma.shop.findUniqueOrThrow({ where: { domain: shop }, select: { currency: true } }),
+    prisma.shop.findUniqueOrThrow({ where: { domain: shop }, select: { currency: true, metafieldNamespace: true } }),
     prisma.modelFit.findFirst({ where: { shopDomain: shop }, orderBy: { id: "desc" }, select: { insufficient: true } }),
   ]);
   const digits = currencyDigits(shopRecord.currency);
+  const { metafieldNamespace } = shopRecord;
   const hasPredictions = latestFit ? !latestFit.insufficient : false;
 
   const later: TAdminWriteJob[] = [];
@@ -152,7 +153,7 @@ export async function syncShopCustomers(options: { shop: string; now?: Date }): 
       }
 
       const metafieldChanges: Array<{ customerId: string; values: Record<string, string>; digest: string }> = [];
-      for (const row of rows) {
+      for (const row of settings.writeMetafields ? rows : []) {
         const values = customerMetafieldValues(
           {
             netRevenue: row.netRevenue,
@@ -187,6 +188,10 @@ export async function syncShopCustomers(options: { shop: string; now?: Date }): 
 
       later.push(...chunk(tagChanges, TAG_JOB_CUSTOMERS).map((changes): TAdminWriteJob => ({ kind: "high_value_tags", shop, changes })));
       later.push(...chunk(metafieldChanges, METAFIELD_JOB_CUSTOMERS).map((customers): TAdminWriteJob => ({ kind: "metafields", shop, customers })));
+      // Metafields turned off: delete what Tenure wrote, if anything (definitions known, or values confirmed).
+      if (!settings.writeMetafields && (metafieldNamespace !== null || rows.some((row) => row.metafieldsDigest !== null))) {
+        later.push({ kind: "remove_metafields", shop });
+      }
       return {
         customers: n,
         members: change.members.reduce((sum, flag) => sum + flag, 0),

@@ -58,6 +58,7 @@ const OPERATION_COST: Record<string, number> = {
   TenureTagsRemove: 10,
   TenureMetafieldsSet: 10,
   TenureMetafieldDefinitionCreate: 10,
+  TenureMetafieldDefinitionDelete: 10,
   TenureSegmentCreate: 10,
   TenureFlowTriggerReceive: 1,
 };
@@ -271,6 +272,19 @@ export class FakeAdminApi {
         const created = { id: `gid://shopify/MetafieldDefinition/${definitions.length + 1}`, namespace, key: definition.key, type: definition.type, name: definition.name };
         definitions.push(created);
         return { metafieldDefinitionCreate: { createdDefinition: { id: created.id, namespace, key: created.key }, userErrors: [] } };
+      }
+      case "TenureMetafieldDefinitionDelete": {
+        const identifier = variables.identifier as { ownerType: string; namespace: string; key: string };
+        const namespace = this.resolveNamespace(identifier.namespace);
+        const definitions = this.definitions.get(shop) ?? [];
+        const index = definitions.findIndex((candidate) => candidate.namespace === namespace && candidate.key === identifier.key);
+        if (index < 0) {
+          return { metafieldDefinitionDelete: { deletedDefinition: null, userErrors: [{ field: ["identifier"], message: "Definition not found.", code: "NOT_FOUND" }] } };
+        }
+        definitions.splice(index, 1);
+        // deleteAllAssociatedMetafields: every customer's value under the definition goes too.
+        for (const customer of (this.customers.get(shop) ?? new Map<string, FakeCustomer>()).values()) customer.metafields.delete(`${namespace}.${identifier.key}`);
+        return { metafieldDefinitionDelete: { deletedDefinition: { namespace, key: identifier.key }, userErrors: [] } };
       }
       case "TenureSegmentCreate": {
         const name = String(variables.name);

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "ShopSettings" ADD COLUMN     "writeMetafields" BOOLEAN NOT NULL DEFAULT true;
