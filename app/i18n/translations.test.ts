@@ -3,18 +3,10 @@
 import { describe, expect, it } from "vitest";
 import { LOCALES, NAMESPACES, resolveLocale } from "./locales";
 import { resources } from "./resources";
+import { type LocaleTree, flattenLocale } from "./locale-tree";
 
-type Tree = { [key: string]: string | Tree };
-
-function flatten(tree: Tree, prefix = ""): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const [key, value] of Object.entries(tree)) {
-    const path = prefix ? `${prefix}.${key}` : key;
-    if (typeof value === "string") out.set(path, value);
-    else for (const [inner, text] of flatten(value, path)) out.set(inner, text);
-  }
-  return out;
-}
+type Tree = LocaleTree;
+const flatten = (tree: Tree) => flattenLocale(tree);
 
 const placeholders = (text: string) => [...new Set([...text.matchAll(/{{\s*(\w+)/g)].map((match) => match[1]))].sort();
 const PLURAL_SUFFIX = /_(zero|one|two|few|many|other)$/;

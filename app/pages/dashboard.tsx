@@ -86,29 +86,22 @@ function ImportCard({ progress }: { progress: ImportProgress }) {
       </Card>
     );
   }
-  if (progress.status === "preparing") {
+  if (progress.status === "preparing" || progress.status === "scoring") {
+    // Before the first order arrives (Shopify preparing the file) and after the last (scoring), a
+    // stage rather than a count: an empty or a full bar.
+    const preparing = progress.status === "preparing";
     return (
       <Card>
         <BlockStack gap="300">
           <Text as="h2" variant="headingMd" id={labelId}>
-            {t("import.preparingTitle")}
+            {t(preparing ? "import.preparingTitle" : "import.scoring")}
           </Text>
-          <ProgressBar progress={0} tone="primary" ariaLabelledBy={labelId} />
-          <Text as="p" tone="subdued">
-            {t("import.preparingBody")}
-          </Text>
-        </BlockStack>
-      </Card>
-    );
-  }
-  if (progress.status === "scoring") {
-    return (
-      <Card>
-        <BlockStack gap="300">
-          <Text as="h2" variant="headingMd" id={labelId}>
-            {t("import.scoring")}
-          </Text>
-          <ProgressBar progress={100} tone="primary" ariaLabelledBy={labelId} />
+          <ProgressBar progress={preparing ? 0 : 100} tone="primary" ariaLabelledBy={labelId} />
+          {preparing && (
+            <Text as="p" tone="subdued">
+              {t("import.preparingBody")}
+            </Text>
+          )}
         </BlockStack>
       </Card>
     );

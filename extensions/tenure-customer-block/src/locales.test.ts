@@ -5,21 +5,11 @@ import en from "../locales/en.default.json";
 import es from "../locales/es.json";
 import it_ from "../locales/it.json";
 import ptBR from "../locales/pt-BR.json";
+import { type LocaleTree, flattenLocale } from "../../../app/i18n/locale-tree";
 
-type Tree = { [key: string]: string | Tree };
+const flatten = (tree: LocaleTree) => flattenLocale(tree);
 
 const PLURAL_FORMS = new Set(["zero", "one", "two", "few", "many", "other"]);
-
-/** Leaf paths to text; a plural's forms are `path.one`, `path.other`, ... */
-function flatten(tree: Tree, prefix = ""): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const [key, value] of Object.entries(tree)) {
-    const path = prefix ? `${prefix}.${key}` : key;
-    if (typeof value === "string") out.set(path, value);
-    else for (const [inner, text] of flatten(value, path)) out.set(inner, text);
-  }
-  return out;
-}
 
 const isPluralForm = (path: string) => PLURAL_FORMS.has(path.slice(path.lastIndexOf(".") + 1));
 const baseOf = (path: string) => (isPluralForm(path) ? path.slice(0, path.lastIndexOf(".")) : path);
