@@ -134,6 +134,7 @@ describe("a merchant installs Tenure with three years of history", () => {
 
   it("an import interrupted after a checkpoint and resumed from it ends exactly as one that ran through", async () => {
     IMPORT_TUNING.windowOrders = 50;
+    IMPORT_TUNING.batchOrders = 300; // several checkpoints in 2,000 orders
     const lines = await generatedHistory(2_000, 13);
     await importLines("uninterrupted.myshopify.com", lines);
 
