@@ -6,8 +6,9 @@
 // A batch gives the same state as its events applied one by one, in order: the events are split into
 // rounds in which each order appears at most once (an order's second event goes to the next round,
 // and so on; see wavesBy); a round's statements are the per-event statements run side by side, and
-// rounds run in sequence. Order and customer locks are taken once, up front, in one global order (orders
-// before customers, each sorted by shop and id), so batches and single events never deadlock.
+// rounds run in sequence. Locks are taken once, up front, in one global order (the shops' import locks
+// SHARED, then orders, then customers, each sorted by shop and id), so batches, single events and backfill
+// batches (which take their shop's import lock EXCLUSIVE) never deadlock.
 import { type CustomerFigures, computeCustomerFigures } from "~/ltv/customer-figures";
 import { money } from "~/ltv/money";
 import { type CustomerProfile, type OrderFacts, type OrderVersion, type RefundFacts, isNewerVersion, moneyRefunded } from "~/ltv/order-facts";
