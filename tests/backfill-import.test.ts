@@ -6,6 +6,8 @@ import { pool } from "~/pg.server";
 import { IMPORT_TUNING, importBulkResult, linesOf } from "~/backfill/import-bulk-result.server";
 import { applyOrderEvents, recomputeCustomers } from "~/orders/apply-order-events.server";
 import { recomputeShopCustomers } from "~/orders/recompute-shop-customers.server";
+import { importOrdersIn } from "~/orders/import-orders.server";
+import { BulkOrderAssembler, type ImportedOrder } from "~/backfill/bulk-orders";
 import { applyOrderDeletion, versionHashOf } from "~/orders/store.server";
 import { parsePayload, parseWebhookBody, toOrderFacts, toRefund, ZOrderWebhook, ZRefundWebhook } from "~/shopify/webhook-payloads";
 import { generateBulkResult } from "../bench/generate-bulk-jsonl";
@@ -393,5 +395,29 @@ describe("a burst of webhooks for the import's own customers while it runs", () 
     // Webhooks that landed after the last chunk recomputed their own customers; all are exact.
     expect(await figureRows(shop)).toEqual(await exactFigureRows(shop));
     expect(await prisma.order.count({ where: { shopDomain: shop } })).toBe(fileOrders.length + bursts.length * 3);
+  });
+});
+
+describe("the staging tables of a connection", () => {
+  it("are there again for the next batch after a batch that created them rolled back", async () => {
+    const shop = "rolled-back.myshopify.com";
+    const orders: ImportedOrder[] = [];
+    const assembler = new BulkOrderAssembler({ windowOrders: 10, rememberedOrders: 10 }, { order: (o) => orders.push(o), late: () => undefined, malformed: () => undefined });
+    (await generatedHistory(30, 31)).forEach((line, index) => assembler.push(index, line));
+    assembler.finish();
+    const client = await pool.connect();
+    try {
+      await client.query("DISCARD TEMP"); // a connection that never staged anything
+      await client.query("BEGIN");
+      await importOrdersIn(client, { shop, orders, lateLineItems: [] });
+      await client.query("ROLLBACK");
+      await client.query("BEGIN");
+      const outcome = await importOrdersIn(client, { shop, orders, lateLineItems: [] });
+      await client.query("COMMIT");
+      expect(outcome.stored).toBe(30);
+    } finally {
+      client.release();
+    }
+    expect(await prisma.order.count({ where: { shopDomain: shop } })).toBe(30);
   });
 });

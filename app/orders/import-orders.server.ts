@@ -70,10 +70,11 @@ async function copyRows(tx: Db, table: string, rows: readonly Cell[][]): Promise
   await done;
 }
 
-// Per connection, created once: temporary tables emptied at every commit.
-const staged = new WeakSet<object>();
+// Per connection: temporary tables emptied at every commit. Looked up in every batch rather than
+// remembered in JS: a batch that created them and then rolled back took them with it.
 async function ensureStaging(tx: Db): Promise<void> {
-  if (staged.has(tx)) return;
+  const { rows } = await tx.query<{ ready: boolean }>(`SELECT to_regclass('pg_temp.import_written') IS NOT NULL AS ready`);
+  if (rows[0]?.ready) return;
   await tx.query(`
     CREATE TEMP TABLE IF NOT EXISTS import_order (
       id bigint, customer_id bigint, name text, currency text, presentment_currency text, total_price numeric,
@@ -88,7 +89,6 @@ async function ensureStaging(tx: Db): Promise<void> {
       id bigint, order_id bigint, created_at timestamp(3), processed_at timestamp(3), transactions numeric, adjustments numeric)
       ON COMMIT DELETE ROWS;
     CREATE TEMP TABLE IF NOT EXISTS import_written (id bigint, inserted boolean) ON COMMIT DELETE ROWS;`);
-  staged.add(tx);
 }
 
 /**
