@@ -4,11 +4,15 @@ import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { prisma } from "~/db.server";
 import { pool } from "~/pg.server";
 import { IMPORT_TUNING, importBulkResult, linesOf } from "~/backfill/import-bulk-result.server";
-import { applyOrderEvents } from "~/orders/apply-order-events.server";
-import { versionHashOf } from "~/orders/store.server";
-import { parsePayload, parseWebhookBody, toOrderFacts, ZOrderWebhook } from "~/shopify/webhook-payloads";
+import { applyOrderEvents, recomputeCustomers } from "~/orders/apply-order-events.server";
+import { recomputeShopCustomers } from "~/orders/recompute-shop-customers.server";
+import { importOrdersIn } from "~/orders/import-orders.server";
+import { BulkOrderAssembler, type ImportedOrder } from "~/backfill/bulk-orders";
+import { applyOrderDeletion, versionHashOf } from "~/orders/store.server";
+import { parsePayload, parseWebhookBody, toOrderFacts, toRefund, ZOrderWebhook, ZRefundWebhook } from "~/shopify/webhook-payloads";
 import { generateBulkResult } from "../bench/generate-bulk-jsonl";
-import { orderPayload, toJson } from "./support/orders";
+import { orderPayload, refundPayload, toJson } from "./support/orders";
+
 
 const defaults = { ...IMPORT_TUNING };
 afterEach(() => Object.assign(IMPORT_TUNING, defaults));
@@ -134,6 +138,7 @@ describe("a merchant installs Tenure with three years of history", () => {
 
   it("an import interrupted after a checkpoint and resumed from it ends exactly as one that ran through", async () => {
     IMPORT_TUNING.windowOrders = 50;
+    IMPORT_TUNING.batchOrders = 300; // several checkpoints in 2,000 orders
     const lines = await generatedHistory(2_000, 13);
     await importLines("uninterrupted.myshopify.com", lines);
 
@@ -255,5 +260,164 @@ describe("a result file with a broken line", () => {
     const read: string[] = [];
     for await (const line of linesOf(Readable.from(chunks.map((chunk) => Buffer.from(chunk))))) read.push(line);
     expect(read).toEqual(['{"a":1}', '{"b":2}', "", '{"c":3}']);
+  });
+});
+
+/** Every customer's stored figures, as text. */
+async function figureRows(shop: string): Promise<string[]> {
+  const { rows } = await pool.query<{ row: string }>(
+    `SELECT concat_ws('|', id, "ordersCount", "grossSales", refunds, "netRevenue", "averageOrderValue", "firstOrderAt", "lastOrderAt",
+                      "tenureDays", "purchaseFrequency") AS row
+     FROM "Customer" WHERE "shopDomain" = $1 ORDER BY id`,
+    [shop],
+  );
+  return rows.map((r) => r.row);
+}
+
+/** The figures the webhook path's exact per-customer recomputation (computeCustomerFigures) gives from the stored facts. */
+async function exactFigureRows(shop: string): Promise<string[]> {
+  const client = await pool.connect();
+  try {
+    await client.query("BEGIN");
+    const { rows } = await client.query<{ id: string }>(`SELECT id::text AS id FROM "Customer" WHERE "shopDomain" = $1`, [shop]);
+    await recomputeCustomers(client, rows.map((r) => ({ shop, id: BigInt(r.id) })));
+    const { rows: figures } = await client.query<{ row: string }>(
+      `SELECT concat_ws('|', id, "ordersCount", "grossSales", refunds, "netRevenue", "averageOrderValue", "firstOrderAt", "lastOrderAt",
+                        "tenureDays", "purchaseFrequency") AS row
+       FROM "Customer" WHERE "shopDomain" = $1 ORDER BY id`,
+      [shop],
+    );
+    return figures.map((r) => r.row);
+  } finally {
+    await client.query("ROLLBACK");
+    client.release();
+  }
+}
+
+describe("customers are recomputed once, after the import's last batch", () => {
+  it("a run stopped after its last checkpoint, before the recomputation, is finished exactly by the resumed run", async () => {
+    IMPORT_TUNING.batchOrders = 200;
+    const shop = "stopped-at-the-end.myshopify.com";
+    const lines = await generatedHistory(1_000, 17);
+    await expect(
+      importLines(shop, lines, {
+        onCheckpoint: async (linesCommitted) => {
+          if (linesCommitted === lines.length) throw new Error("the worker was stopped");
+        },
+      }),
+    ).rejects.toThrow("the worker was stopped");
+    // Batches write facts only: the figures are not there yet.
+    expect(await customerFigures(shop)).not.toEqual(expectedPerCustomer(lines));
+    const resumed = await importLines(shop, lines, { skipLines: lines.length });
+    expect(resumed).toEqual({ linesRead: lines.length, ordersImported: 0, malformedLines: 0 });
+    expect(await customerFigures(shop)).toEqual(expectedPerCustomer(lines));
+    expect(await figureRows(shop)).toEqual(await exactFigureRows(shop));
+  });
+
+  it("gives what computeCustomerFigures gives, on random histories with moves, ties, cancellations, tests, deletions and refunds", async () => {
+    let seed = 99;
+    const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const pick = <T>(items: readonly T[]) => items[Math.floor(random() * items.length)]!;
+    for (const round of [1, 2, 3]) {
+      const shop = `random-history-${round}.myshopify.com`;
+      const customers = Array.from({ length: 25 }, (_, i) => 6_300_000_000_000_000_000n + BigInt(i) * 7n);
+      const orderIds = Array.from({ length: 120 }, (_, i) => 6_310_000_000_000_000_000n + BigInt(i));
+      const days = ["2025-01-01T00:00:00Z", "2025-01-01T00:00:00.001Z", "2025-03-05T11:22:33.456Z", "2025-07-14T08:00:00Z", "2026-02-28T23:59:59.999Z"];
+      for (let step = 0; step < 300; step += 1) {
+        const id = pick(orderIds);
+        const roll = random();
+        if (roll < 0.05) {
+          await applyOrderDeletion({ shop, orderId: id });
+        } else if (roll < 0.2) {
+          const body = toJson(refundPayload({ id: 6_320_000_000_000_000_000n + BigInt(step) * 4n, orderId: id, amount: (random() * 30).toFixed(2), createdAt: "2026-03-01T00:00:00Z" }));
+          await applyOrderEvents([{ kind: "refund", shop, refund: toRefund(parsePayload(ZRefundWebhook, parseWebhookBody(body))) }]);
+        } else {
+          const when = pick(days);
+          await deliverWebhook(shop, {
+            id,
+            customerId: random() < 0.1 ? null : pick(customers),
+            total: (random() * 300).toFixed(2),
+            createdAt: when,
+            processedAt: when,
+            updatedAt: new Date(Date.UTC(2026, 0, 1) + step * 1000).toISOString(),
+            cancelledAt: random() < 0.1 ? "2026-01-02T00:00:00Z" : null,
+            test: random() < 0.05,
+          });
+        }
+      }
+      const exact = await figureRows(shop);
+      expect(exact).toEqual(await exactFigureRows(shop));
+      await pool.query(`UPDATE "Customer" SET "ordersCount" = 0, "grossSales" = 0, refunds = 0, "netRevenue" = 0, "averageOrderValue" = NULL,
+                          "firstOrderAt" = NULL, "lastOrderAt" = NULL, "tenureDays" = NULL, "purchaseFrequency" = NULL WHERE "shopDomain" = $1`, [shop]);
+      await recomputeShopCustomers(shop, 4); // small chunks: many chunk boundaries
+      expect(await figureRows(shop)).toEqual(exact);
+    }
+  });
+});
+
+describe("a burst of webhooks for the import's own customers while it runs", () => {
+  it("neither deadlocks nor loses an update: every figure is exact at the end", async () => {
+    IMPORT_TUNING.batchOrders = 100;
+    const shop = "burst.myshopify.com";
+    const lines = await generatedHistory(1_500, 23);
+    const fileOrders = lines.filter((line) => !line.includes("__parentId")).map((line) => JSON.parse(line) as { id: string; customer: { id: string } | null });
+    const withCustomer = fileOrders.filter((o) => o.customer !== null);
+    const idOf = (gid: string) => BigInt(gid.split("/").pop()!);
+    const bursts: Promise<unknown>[] = [];
+    const edited = new Map<bigint, string>();
+    await importBulkResult({
+      shop,
+      lines: linesFrom(lines, async (index) => {
+        if (index % 150 !== 0) return;
+        // Not awaited: several multi-event webhook batches run alongside the import's batches.
+        const events = Array.from({ length: 6 }, (_, k) => {
+          const source = withCustomer[(index * 7 + k * 131) % withCustomer.length]!;
+          const customerId = idOf(source.customer!.id);
+          const isEdit = k % 2 === 0;
+          const id = isEdit ? idOf(source.id) : 6_400_000_000_000_000_000n + BigInt(index * 10 + k);
+          const total = `${(index % 97) + k}.25`;
+          if (isEdit) edited.set(id, total);
+          const body = toJson(orderPayload({ id, customerId, total, createdAt: "2026-06-01T10:00:00Z", updatedAt: "2030-01-01T00:00:00Z" }));
+          return { kind: "order" as const, shop, order: toOrderFacts(parsePayload(ZOrderWebhook, parseWebhookBody(body))), versionHash: versionHashOf(body) };
+        });
+        bursts.push(applyOrderEvents(events));
+      }),
+      skipLines: 0,
+      onCheckpoint: async () => undefined,
+    });
+    await Promise.all(bursts);
+    expect(bursts.length).toBeGreaterThan(20);
+    // Webhook versions are newer than the file's: they are what is stored, whichever landed first.
+    for (const [id, total] of edited) {
+      const order = await prisma.order.findUniqueOrThrow({ where: { shopDomain_id: { shopDomain: shop, id } } });
+      expect(order.totalPrice.toFixed(2)).toBe(total);
+    }
+    // Webhooks that landed after the last chunk recomputed their own customers; all are exact.
+    expect(await figureRows(shop)).toEqual(await exactFigureRows(shop));
+    expect(await prisma.order.count({ where: { shopDomain: shop } })).toBe(fileOrders.length + bursts.length * 3);
+  });
+});
+
+describe("the staging tables of a connection", () => {
+  it("are there again for the next batch after a batch that created them rolled back", async () => {
+    const shop = "rolled-back.myshopify.com";
+    const orders: ImportedOrder[] = [];
+    const assembler = new BulkOrderAssembler({ windowOrders: 10, rememberedOrders: 10 }, { order: (o) => orders.push(o), late: () => undefined, malformed: () => undefined });
+    (await generatedHistory(30, 31)).forEach((line, index) => assembler.push(index, line));
+    assembler.finish();
+    const client = await pool.connect();
+    try {
+      await client.query("DISCARD TEMP"); // a connection that never staged anything
+      await client.query("BEGIN");
+      await importOrdersIn(client, { shop, orders, lateLineItems: [] });
+      await client.query("ROLLBACK");
+      await client.query("BEGIN");
+      const outcome = await importOrdersIn(client, { shop, orders, lateLineItems: [] });
+      await client.query("COMMIT");
+      expect(outcome.stored).toBe(30);
+    } finally {
+      client.release();
+    }
+    expect(await prisma.order.count({ where: { shopDomain: shop } })).toBe(30);
   });
 });

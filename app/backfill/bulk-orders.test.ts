@@ -10,6 +10,7 @@ import {
   type MalformedLine,
   bulkVersionHash,
   parseBulkLine,
+  RecentVersions,
 } from "./bulk-orders";
 
 const fixtureLines = (name: string) =>
@@ -287,5 +288,33 @@ describe("malformed lines", () => {
   it("blank lines are neither orders nor failures", () => {
     const { orders, malformed } = assemble(["", orderLine("2"), "  "]);
     expect([orders.length, malformed.length]).toEqual([1, 0]);
+  });
+});
+
+describe("RecentVersions (the assembler's memory of orders handed on)", () => {
+  it("answers like a Map that forgets its oldest entry beyond capacity, on random ids and repeats", () => {
+    let seed = 12345;
+    const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    for (const capacity of [1, 7, 64, 1000]) {
+      const recent = new RecentVersions(capacity);
+      const reference = new Map<bigint, number>();
+      for (let step = 0; step < 20_000; step += 1) {
+        // Few distinct ids (collisions, repeats) and ids up to 2^63 − 1.
+        const id = random() < 0.5 ? BigInt(Math.floor(random() * capacity * 3)) : 2n ** 63n - 1n - BigInt(Math.floor(random() * capacity * 3)) * 4_294_967_296n;
+        if (random() < 0.6) {
+          const time = Math.floor(random() * 1e12);
+          recent.set(id, new Date(time));
+          if (reference.has(id)) reference.set(id, time);
+          else {
+            if (reference.size === capacity) reference.delete(reference.keys().next().value!);
+            reference.set(id, time);
+          }
+        } else {
+          expect(recent.get(id)?.getTime() ?? null).toBe(reference.get(id) ?? null);
+        }
+      }
+      expect(recent.size).toBe(reference.size);
+      for (const [id, time] of reference) expect(recent.get(id)?.getTime()).toBe(time);
+    }
   });
 });

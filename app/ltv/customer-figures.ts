@@ -31,10 +31,28 @@ const DAY_MS = 86_400_000;
 
 export function computeCustomerFigures(orders: readonly CustomerOrder[]): CustomerFigures {
   const counted = orders.filter(orderCounts);
-  const grossSales = sumMoney(counted.map((order) => order.totalPrice));
-  const refunds = sumMoney(counted.map((order) => order.refunded));
+  if (counted.length === 0) return figuresFromTotals({ ordersCount: 0, grossSales: ZERO, refunds: ZERO, firstOrderAt: null, lastOrderAt: null });
+  const times = counted.map((order) => order.placedAt.getTime());
+  return figuresFromTotals({
+    ordersCount: counted.length,
+    grossSales: sumMoney(counted.map((order) => order.totalPrice)),
+    refunds: sumMoney(counted.map((order) => order.refunded)),
+    firstOrderAt: new Date(Math.min(...times)),
+    lastOrderAt: new Date(Math.max(...times)),
+  });
+}
+
+/** What the figures depend on: a customer's counted orders, their sums and their first and last time. */
+export type CustomerTotals = { ordersCount: number; grossSales: Money; refunds: Money; firstOrderAt: Date | null; lastOrderAt: Date | null };
+
+/**
+ * The figures from the counted orders' totals — computeCustomerFigures' second half, shared with the
+ * set-based recomputation (app/orders/recompute-shop-customers.server.ts), which sums in SQL.
+ */
+export function figuresFromTotals(totals: CustomerTotals): CustomerFigures {
+  const { ordersCount, grossSales, refunds, firstOrderAt, lastOrderAt } = totals;
   const netRevenue = grossSales.minus(refunds);
-  if (counted.length === 0) {
+  if (ordersCount === 0 || firstOrderAt === null || lastOrderAt === null) {
     return {
       ordersCount: 0,
       grossSales: ZERO,
@@ -47,20 +65,17 @@ export function computeCustomerFigures(orders: readonly CustomerOrder[]): Custom
       purchaseFrequency: null,
     };
   }
-  const times = counted.map((order) => order.placedAt.getTime());
-  const first = Math.min(...times);
-  const last = Math.max(...times);
-  const tenureDays = (last - first) / DAY_MS;
+  const tenureDays = (lastOrderAt.getTime() - firstOrderAt.getTime()) / DAY_MS;
   return {
-    ordersCount: counted.length,
+    ordersCount,
     grossSales,
     refunds,
     netRevenue,
-    averageOrderValue: netRevenue.dividedBy(counted.length).toDecimalPlaces(4),
-    firstOrderAt: new Date(first),
-    lastOrderAt: new Date(last),
+    averageOrderValue: netRevenue.dividedBy(ordersCount).toDecimalPlaces(4),
+    firstOrderAt,
+    lastOrderAt,
     tenureDays,
-    purchaseFrequency: counted.length >= 2 && tenureDays > 0 ? ((counted.length - 1) * 365) / tenureDays : null,
+    purchaseFrequency: ordersCount >= 2 && tenureDays > 0 ? ((ordersCount - 1) * 365) / tenureDays : null,
   };
 }
 

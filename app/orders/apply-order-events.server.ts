@@ -6,8 +6,9 @@
 // A batch gives the same state as its events applied one by one, in order: the events are split into
 // rounds in which each order appears at most once (an order's second event goes to the next round,
 // and so on; see wavesBy); a round's statements are the per-event statements run side by side, and
-// rounds run in sequence. Order and customer locks are taken once, up front, in one global order (orders
-// before customers, each sorted by shop and id), so batches and single events never deadlock.
+// rounds run in sequence. Locks are taken once, up front, in one global order (the shops' import locks
+// SHARED, then orders, then customers, each sorted by shop and id), so batches, single events and backfill
+// batches (which take their shop's import lock EXCLUSIVE) never deadlock.
 import { type CustomerFigures, computeCustomerFigures } from "~/ltv/customer-figures";
 import { money } from "~/ltv/money";
 import { type CustomerProfile, type OrderFacts, type OrderVersion, type RefundFacts, isNewerVersion, moneyRefunded } from "~/ltv/order-facts";
@@ -31,6 +32,28 @@ export function sortedKeys(keys: Iterable<Key>): Key[] {
   const unique = new Map<string, Key>();
   for (const key of keys) unique.set(keyText(key.shop, key.id), key);
   return [...unique.values()].sort((a, b) => (a.shop !== b.shop ? (a.shop < b.shop ? -1 : 1) : a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/**
+ * The per-shop import lock (docs/decisions/0010). A backfill batch holds it EXCLUSIVE for its short
+ * transaction; every webhook-path transaction that writes a shop's orders, refunds, deletions or
+ * profiles takes it SHARED first — before any order or customer lock — so an import batch needs no
+ * per-order or per-customer locks, and the global lock order stays: shop, then orders, then customers.
+ */
+export const importLockKey = (shop: string) => `import:${shop}`;
+
+/** SHARED import locks of these shops, sorted, one round trip. Take them before any other lock. */
+export async function lockShopsShared(tx: Db, shops: Iterable<string>): Promise<void> {
+  const sorted = [...new Set(shops)].sort();
+  if (sorted.length === 0) return;
+  await tx.query(sql`
+    SELECT pg_advisory_xact_lock_shared(hashtextextended(key, 0))
+    FROM unnest(${sorted.map(importLockKey)}::text[]) AS key`);
+}
+
+/** The EXCLUSIVE import lock of a shop: no webhook-path write of the shop runs until the transaction ends. */
+export async function lockShopExclusive(tx: Db, shop: string): Promise<void> {
+  await tx.query(sql`SELECT pg_advisory_xact_lock(hashtextextended(${importLockKey(shop)}, 0))`);
 }
 
 /** Advisory locks in the given order, one round trip (unnest yields its elements in array order). */
@@ -160,7 +183,10 @@ export async function upsertOrders(tx: Db, orders: readonly { shop: string; orde
       "cancelledAt" = EXCLUDED."cancelledAt", "test" = EXCLUDED."test", "shopifyCreatedAt" = EXCLUDED."shopifyCreatedAt",
       "processedAt" = EXCLUDED."processedAt", "shopifyUpdatedAt" = EXCLUDED."shopifyUpdatedAt",
       "versionHash" = EXCLUDED."versionHash", "sourceName" = EXCLUDED."sourceName",
-      "discountCodes" = EXCLUDED."discountCodes", "storedAt" = now()`);
+      "discountCodes" = EXCLUDED."discountCodes", "storedAt" = now()
+    -- Callers write only versions they found newer under the order's lock; this repeats isNewerVersion
+    -- (updated_at, then the hash in code-point order) as a defence in depth.
+    WHERE ("Order"."shopifyUpdatedAt", "Order"."versionHash" COLLATE "C") < (EXCLUDED."shopifyUpdatedAt", EXCLUDED."versionHash" COLLATE "C")`);
 
   const keys = orders.map((o) => ({ shop: o.shop, id: o.order.id }));
   await tx.query(sql`
@@ -250,6 +276,7 @@ export function wavesBy<T>(items: readonly T[], keyOf: (item: T) => string): { i
 export async function applyOrderEvents(events: readonly OrderEvent[]): Promise<ApplyResult[]> {
   if (events.length === 0) return [];
   return inTransaction(async (tx) => {
+    await lockShopsShared(tx, events.map((event) => event.shop));
     const currencyOf = new Map<string, string | null>();
     for (const event of events) {
       const currency = event.kind === "order" ? event.order.currency : null;

@@ -1,28 +1,19 @@
 // Writes a batch of imported orders (a bulk-operation backfill) under the order store's rules, so an
 // import and webhooks arriving meanwhile converge like any two deliveries (docs/decisions/0010):
-// the newest version of an order wins (isNewerVersion), deleted orders stay deleted, refunds are keyed
-// by id, profiles are saved with the webhook path's statement, and every customer touched is
-// recomputed from stored facts under its advisory lock. Locks are taken once, up front, in the global
-// order every writer uses (orders, then customers, each sorted by shop and id).
+// the newest version of an order wins (isNewerVersion, here in SQL), deleted orders stay deleted,
+// refunds are keyed by id, profiles are saved with the webhook path's statement.
+//
+// Set-based: the batch is COPYed into temporary staging tables, then written with a few INSERT … SELECT
+// statements. The caller holds the shop's EXCLUSIVE import lock (lockShopExclusive), which every
+// webhook-path writer of the shop takes SHARED first, so no per-order or per-customer lock is needed.
+// Customers' figures are NOT recomputed here: the import recomputes every customer of the shop once,
+// after its last batch (recomputeShopCustomers).
+import { from as copyFrom } from "pg-copy-streams";
 import { money } from "~/ltv/money";
-import { type OrderFacts, isNewerVersion, moneyRefunded } from "~/ltv/order-facts";
+import { type CustomerProfile, isNewerVersion, moneyRefunded } from "~/ltv/order-facts";
 import { type Db, sql } from "~/pg.server";
 import { BULK_VERSION_PREFIX, type ImportedOrder, type LateLineItem } from "~/backfill/bulk-orders";
-import {
-  type Key,
-  type StoredVersion,
-  keyText,
-  lockAll,
-  readRefundState,
-  readStoredOrders,
-  recomputeCustomers,
-  saveProfiles,
-  sortedKeys,
-  updateRefunded,
-  upsertOrders,
-  upsertRefunds,
-  wavesBy,
-} from "./apply-order-events.server";
+import { keyText, readRefundState, readStoredOrders, saveProfiles, updateRefunded, wavesBy } from "./apply-order-events.server";
 import { ensureShop } from "./store.server";
 
 export type ImportOutcome = {
@@ -37,12 +28,6 @@ export type ImportOutcome = {
   orphanLineItems: LateLineItem[];
 };
 
-/** The advisory locks importOrdersIn takes at most for a batch of this shape (see docs/decisions/0010). */
-export function importLockBound(orders: number, lateOrders: number): number {
-  // An order's lock, and at most two customers' (the stored one and the incoming one).
-  return orders * 3 + lateOrders;
-}
-
 /** The newest version of each order in the batch: applying them in sequence would end the same. */
 function newestPerOrder(orders: readonly ImportedOrder[]): ImportedOrder[] {
   const newest = new Map<bigint, ImportedOrder>();
@@ -54,11 +39,84 @@ function newestPerOrder(orders: readonly ImportedOrder[]): ImportedOrder[] {
   return [...newest.values()];
 }
 
+// ---- COPY text format ------------------------------------------------------------------------------
+type Cell = string | number | boolean | bigint | null | undefined;
+const ESCAPES: Record<string, string> = { "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t" };
+function cell(value: Cell): string {
+  if (value === null || value === undefined) return "\\N";
+  const text = typeof value === "string" ? value : String(value);
+  return /[\\\n\r\t]/.test(text) ? text.replace(/[\\\n\r\t]/g, (c) => ESCAPES[c]!) : text;
+}
+const iso = (date: Date | null) => date?.toISOString() ?? null;
+
+/** COPY rows into a table of this connection; rows are arrays of cells in the table's column order. */
+async function copyRows(tx: Db, table: string, rows: readonly Cell[][]): Promise<void> {
+  if (rows.length === 0) return;
+  const stream = tx.query(copyFrom(`COPY ${table} FROM STDIN`));
+  const done = new Promise<void>((resolve, reject) => {
+    stream.on("finish", resolve);
+    stream.on("error", reject);
+  });
+  // A few hundred KB per write: bounded chunks, not one string of the whole batch.
+  let chunk = "";
+  for (const row of rows) {
+    chunk += row.map(cell).join("\t") + "\n";
+    if (chunk.length > 256 * 1024) {
+      if (!stream.write(chunk)) await new Promise((resolve) => stream.once("drain", resolve));
+      chunk = "";
+    }
+  }
+  stream.end(chunk);
+  await done;
+}
+
+// Per connection: temporary tables emptied at every commit. Looked up in every batch rather than
+// remembered in JS: a batch that created them and then rolled back took them with it.
+async function ensureStaging(tx: Db): Promise<void> {
+  const { rows } = await tx.query<{ ready: boolean }>(`SELECT to_regclass('pg_temp.import_written') IS NOT NULL AS ready`);
+  if (rows[0]?.ready) return;
+  await tx.query(`
+    CREATE TEMP TABLE IF NOT EXISTS import_order (
+      id bigint, customer_id bigint, name text, currency text, presentment_currency text, total_price numeric,
+      presentment_total_price numeric, subtotal_price numeric, total_discounts numeric, total_tax numeric,
+      total_shipping numeric, refunded numeric, financial_status text, cancelled_at timestamp(3), test boolean,
+      created_at timestamp(3), processed_at timestamp(3), updated_at timestamp(3), version_hash text, source_name text,
+      discount_codes jsonb) ON COMMIT DELETE ROWS;
+    CREATE TEMP TABLE IF NOT EXISTS import_line (
+      order_id bigint, id bigint, product_id bigint, variant_id bigint, sku text, title text, quantity int, amount numeric)
+      ON COMMIT DELETE ROWS;
+    CREATE TEMP TABLE IF NOT EXISTS import_refund (
+      id bigint, order_id bigint, created_at timestamp(3), processed_at timestamp(3), transactions numeric, adjustments numeric)
+      ON COMMIT DELETE ROWS;
+    CREATE TEMP TABLE IF NOT EXISTS import_written (id bigint, inserted boolean) ON COMMIT DELETE ROWS;`);
+}
+
 /**
- * Applies imported orders and late line items in the caller's transaction. A late line item lands
- * only if its order is stored with an imported version (not a webhook's), and — when the assembler
- * still remembers it — with the updated_at this import wrote: a newer webhook version carries its
- * own line items and must not gain one from an older file.
+ * Profiles in file order, minus repeats: applying the same profile twice in a row leaves what applying
+ * it once does (saveProfiles writes it only if distinct from the stored one), so a customer's
+ * consecutive identical profiles collapse to one. Different ones still apply in order, in waves.
+ */
+function profilesInOrder(shop: string, orders: readonly ImportedOrder[]): { shop: string; profile: CustomerProfile }[] {
+  const last = new Map<bigint, CustomerProfile>();
+  const out: { shop: string; profile: CustomerProfile }[] = [];
+  const same = (a: CustomerProfile, b: CustomerProfile) =>
+    a.email === b.email && a.firstName === b.firstName && a.lastName === b.lastName && (a.updatedAt?.getTime() ?? null) === (b.updatedAt?.getTime() ?? null);
+  for (const { order } of orders) {
+    const profile = order.customer;
+    if (!profile) continue;
+    const previous = last.get(profile.id);
+    if (previous && same(previous, profile)) continue;
+    last.set(profile.id, profile);
+    out.push({ shop, profile });
+  }
+  return out;
+}
+
+/**
+ * Applies imported orders and late line items in the caller's transaction, which holds the shop's
+ * exclusive import lock. A late line item lands only if its order is stored with an imported version
+ * (not a webhook's), and — when the assembler still remembers it — with the updated_at this import
+ * wrote: a newer webhook version carries its own line items and must not gain one from an older file.
  */
 export async function importOrdersIn(
   tx: Db,
@@ -70,84 +128,126 @@ export async function importOrdersIn(
   if (orders.length === 0 && lateLineItems.length === 0) return outcome;
   await ensureShop(tx, shop, orders[0]?.order.currency ?? null);
 
-  const orderKeys = sortedKeys([...orders.map((o) => ({ shop, id: o.order.id })), ...lateLineItems.map((l) => ({ shop, id: l.orderId }))]);
-  await lockAll(tx, "order", orderKeys);
-  const storedOrders = await readStoredOrders(tx, orderKeys);
-  const stored = new Map<string, StoredVersion | null>(storedOrders.map((o) => [keyText(o.key.shop, o.key.id), o.version]));
-  const deleted = new Set(storedOrders.filter((o) => o.deleted).map((o) => keyText(o.key.shop, o.key.id)));
-  const importedIds = new Set(orders.map((o) => keyText(shop, o.order.id)));
-  // Every customer row this batch can write: the imported orders' stored customers and their new ones.
-  // (A late line item changes no figure, so its order's customer is not locked.)
-  const customerKeys = sortedKeys([
-    ...storedOrders.flatMap(({ key, version }) => (importedIds.has(keyText(key.shop, key.id)) && version?.customerId != null ? [{ shop, id: version.customerId }] : [])),
-    ...orders.flatMap((o) => (o.order.customerId !== null ? [{ shop, id: o.order.customerId }] : [])),
-  ]);
-  await lockAll(tx, "customer", customerKeys);
+  if (orders.length > 0) {
+    await ensureStaging(tx);
+    // Refunds first (keyed by id, immutable), then each order's Σ refunds as stored now, for `refunded`.
+    const refunds = orders.flatMap((o) => o.order.refunds);
+    await copyRows(tx, "import_refund", refunds.map((r) => [r.id, r.orderId, iso(r.createdAt), iso(r.processedAt), r.transactionsAmount.toString(), r.adjustmentsAmount.toString()]));
+    if (refunds.length > 0) {
+      await tx.query(sql`
+        INSERT INTO "Refund" ("shopDomain", "id", "orderId", "createdAt", "processedAt", "transactionsAmount", "adjustmentsAmount", "storedAt")
+        SELECT DISTINCT ON (r.id) ${shop}, r.id, r.order_id, r.created_at, r.processed_at, r.transactions, r.adjustments, now()
+        FROM import_refund r ORDER BY r.id
+        ON CONFLICT ("shopDomain", "id") DO UPDATE SET
+          "transactionsAmount" = EXCLUDED."transactionsAmount", "adjustmentsAmount" = EXCLUDED."adjustmentsAmount",
+          "processedAt" = EXCLUDED."processedAt"
+        WHERE ("Refund"."transactionsAmount", "Refund"."adjustmentsAmount", "Refund"."processedAt")
+          IS DISTINCT FROM (EXCLUDED."transactionsAmount", EXCLUDED."adjustmentsAmount", EXCLUDED."processedAt")`);
+    }
+    // One profile row per customer per statement (ON CONFLICT cannot touch a row twice): later ones in waves, in file order.
+    for (const wave of wavesBy(profilesInOrder(shop, orders), (p) => p.profile.id.toString())) await saveProfiles(tx, wave.map(({ item }) => item));
 
-  await upsertRefunds(tx, orders.flatMap((o) => o.order.refunds.map((refund) => ({ shop, refund }))));
-  // One profile row per customer per statement (ON CONFLICT cannot touch a row twice): later ones in waves, in file order.
-  const profiles = orders.flatMap((o) => (o.order.customer ? [{ shop, profile: o.order.customer }] : []));
-  for (const wave of wavesBy(profiles, (p) => p.profile.id.toString())) await saveProfiles(tx, wave.map(({ item }) => item));
+    const { rows: refundSums } = await tx.query<{ id: string; total: string }>(sql`
+      SELECT r."orderId"::text AS id, sum(r."transactionsAmount")::text AS total FROM "Refund" r
+      WHERE r."shopDomain" = ${shop} AND r."orderId" = ANY(${orders.map((o) => o.order.id.toString())}::bigint[])
+      GROUP BY r."orderId"`);
+    const refundsOf = new Map(refundSums.map((row) => [row.id, money(row.total)]));
 
-  const newer: { shop: string; order: OrderFacts; versionHash: string }[] = [];
-  const staleWithRefunds: Key[] = [];
-  const toRecompute: Key[] = [];
-  for (const { order, versionHash } of orders) {
-    const key = keyText(shop, order.id);
-    const current = stored.get(key) ?? null;
-    if (isNewerVersion(current, { updatedAt: order.updatedAt, versionHash })) {
-      newer.push({ shop, order, versionHash });
-      stored.set(key, { updatedAt: order.updatedAt, versionHash, customerId: order.customerId });
-      // The order may have moved from one customer to another: both are recomputed.
-      for (const id of [current?.customerId, order.customerId]) if (id != null) toRecompute.push({ shop, id });
-    } else {
-      outcome.stale += 1;
-      // An older or identical version: only refunds it carried may be new.
-      if (order.refunds.length > 0) staleWithRefunds.push({ shop, id: order.id });
+    await copyRows(
+      tx,
+      "import_order",
+      orders.map(({ order: o, versionHash }) => [
+        o.id, o.customerId, o.name, o.currency, o.presentmentCurrency, o.totalPrice.toString(), o.presentmentTotalPrice.toString(),
+        o.subtotalPrice.toString(), o.totalDiscounts.toString(), o.totalTax.toString(), o.totalShipping.toString(),
+        moneyRefunded(o, [{ transactionsAmount: refundsOf.get(o.id.toString()) ?? money(0) }]).toString(),
+        o.financialStatus, iso(o.cancelledAt), o.test, iso(o.createdAt), iso(o.processedAt), iso(o.updatedAt), versionHash,
+        o.sourceName, JSON.stringify(o.discountCodes),
+      ]),
+    );
+    await copyRows(
+      tx,
+      "import_line",
+      orders.flatMap(({ order: o }) => o.lineItems.map((l) => [o.id, l.id, l.productId, l.variantId, l.sku, l.title, l.quantity, l.amount.toString()])),
+    );
+    // New orders and newer versions are written (isNewerVersion in SQL: updated_at, then the hash in
+    // code-point order); an order deleted before it arrived is stored deleted.
+    const { rows: written } = await tx.query<{ id: string }>(sql`
+      WITH written AS (
+        INSERT INTO "Order" ("shopDomain", "id", "customerId", "name", "currency", "presentmentCurrency", "totalPrice",
+          "presentmentTotalPrice", "subtotalPrice", "totalDiscounts", "totalTax", "totalShipping", "refunded", "financialStatus",
+          "cancelledAt", "test", "shopifyCreatedAt", "processedAt", "shopifyUpdatedAt", "versionHash", "sourceName",
+          "discountCodes", "deletedAt", "storedAt")
+        SELECT ${shop}, v.id, v.customer_id, v.name, v.currency, v.presentment_currency, v.total_price, v.presentment_total_price,
+               v.subtotal_price, v.total_discounts, v.total_tax, v.total_shipping, v.refunded, v.financial_status, v.cancelled_at,
+               v.test, v.created_at, v.processed_at, v.updated_at, v.version_hash, v.source_name,
+               ARRAY(SELECT jsonb_array_elements_text(v.discount_codes)),
+               CASE WHEN EXISTS (SELECT 1 FROM "DeletedOrder" d WHERE d."shopDomain" = ${shop} AND d."id" = v.id) THEN now() END, now()
+        FROM import_order v
+        ON CONFLICT ("shopDomain", "id") DO UPDATE SET
+          "customerId" = EXCLUDED."customerId", "name" = EXCLUDED."name", "currency" = EXCLUDED."currency",
+          "presentmentCurrency" = EXCLUDED."presentmentCurrency", "totalPrice" = EXCLUDED."totalPrice",
+          "presentmentTotalPrice" = EXCLUDED."presentmentTotalPrice", "subtotalPrice" = EXCLUDED."subtotalPrice",
+          "totalDiscounts" = EXCLUDED."totalDiscounts", "totalTax" = EXCLUDED."totalTax",
+          "totalShipping" = EXCLUDED."totalShipping", "refunded" = EXCLUDED."refunded",
+          "financialStatus" = EXCLUDED."financialStatus",
+          "cancelledAt" = EXCLUDED."cancelledAt", "test" = EXCLUDED."test", "shopifyCreatedAt" = EXCLUDED."shopifyCreatedAt",
+          "processedAt" = EXCLUDED."processedAt", "shopifyUpdatedAt" = EXCLUDED."shopifyUpdatedAt",
+          "versionHash" = EXCLUDED."versionHash", "sourceName" = EXCLUDED."sourceName",
+          "discountCodes" = EXCLUDED."discountCodes", "storedAt" = now()
+        WHERE ("Order"."shopifyUpdatedAt", "Order"."versionHash" COLLATE "C") < (EXCLUDED."shopifyUpdatedAt", EXCLUDED."versionHash" COLLATE "C")
+        RETURNING "id", (xmax = 0) AS inserted),
+      kept AS (INSERT INTO import_written SELECT id, inserted FROM written)
+      SELECT id::text AS id FROM written`);
+    outcome.stored = written.length;
+    outcome.stale = orders.length - written.length;
+    // A written version brings exactly its own line items (an order new to the store has none yet).
+    if (written.length > 0) {
+      await tx.query(sql`
+        DELETE FROM "LineItem" l USING import_written w
+        WHERE NOT w.inserted AND l."shopDomain" = ${shop} AND l."orderId" = w.id`);
+      await tx.query(sql`
+        INSERT INTO "LineItem" ("shopDomain", "orderId", "id", "productId", "variantId", "sku", "title", "quantity", "amount")
+        SELECT ${shop}, l.order_id, l.id, l.product_id, l.variant_id, l.sku, l.title, l.quantity, l.amount
+        FROM import_line l JOIN import_written w ON w.id = l.order_id
+        ON CONFLICT DO NOTHING`);
+    }
+    // An older or identical version: only refunds it carried may be new; bring `refunded` in step.
+    const writtenIds = new Set(written.map((w) => w.id));
+    const staleWithRefunds = orders.filter((o) => !writtenIds.has(o.order.id.toString()) && o.order.refunds.length > 0).map((o) => ({ shop, id: o.order.id }));
+    if (staleWithRefunds.length > 0) {
+      const refundState = await readRefundState(tx, staleWithRefunds);
+      const updates: { key: { shop: string; id: bigint }; refunded: string }[] = [];
+      for (const key of staleWithRefunds) {
+        const state = refundState.get(keyText(key.shop, key.id));
+        const row = state?.row;
+        if (!state || !row) continue;
+        const refunded = moneyRefunded(
+          { currency: row.currency, presentmentCurrency: row.presentmentCurrency, totalPrice: money(row.totalPrice), presentmentTotalPrice: money(row.presentmentTotalPrice) },
+          [{ transactionsAmount: money(state.refundsInPresentment) }],
+        );
+        if (!refunded.equals(money(row.refunded))) updates.push({ key, refunded: refunded.toString() });
+      }
+      await updateRefunded(tx, updates);
     }
   }
-  outcome.stored = newer.length;
 
-  const refundState = await readRefundState(tx, [...newer.map((n) => ({ shop, id: n.order.id })), ...staleWithRefunds]);
-  const refundsOf = (id: bigint) => money(refundState.get(keyText(shop, id))?.refundsInPresentment ?? "0");
-  await upsertOrders(
-    tx,
-    newer.map((n) => ({
-      ...n,
-      refunded: moneyRefunded(n.order, [{ transactionsAmount: refundsOf(n.order.id) }]).toString(),
-      deleted: deleted.has(keyText(shop, n.order.id)),
-    })),
-  );
-  const updates: { key: Key; refunded: string }[] = [];
-  for (const key of staleWithRefunds) {
-    const row = refundState.get(keyText(key.shop, key.id))?.row;
-    if (!row) continue;
-    const refunded = moneyRefunded(
-      { currency: row.currency, presentmentCurrency: row.presentmentCurrency, totalPrice: money(row.totalPrice), presentmentTotalPrice: money(row.presentmentTotalPrice) },
-      [{ transactionsAmount: money(refundState.get(keyText(key.shop, key.id))?.refundsInPresentment ?? "0") }],
-    );
-    if (refunded.equals(money(row.refunded))) continue;
-    updates.push({ key, refunded: refunded.toString() });
-    const customerId = stored.get(keyText(key.shop, key.id))?.customerId;
-    if (customerId != null) toRecompute.push({ shop, id: customerId });
+  if (lateLineItems.length > 0) {
+    const keys = [...new Map(lateLineItems.map((l) => [l.orderId, { shop, id: l.orderId }])).values()];
+    const stored = new Map((await readStoredOrders(tx, keys)).map((o) => [o.key.id, o.version]));
+    const lateToStore: LateLineItem[] = [];
+    for (const late of lateLineItems) {
+      const version = stored.get(late.orderId) ?? null;
+      if (version === null) outcome.orphanLineItems.push(late);
+      else if (
+        version.versionHash.startsWith(BULK_VERSION_PREFIX) &&
+        (late.orderUpdatedAt === null || late.orderUpdatedAt.getTime() === version.updatedAt.getTime())
+      )
+        lateToStore.push(late);
+      else outcome.lateLineItemsSuperseded += 1;
+    }
+    await insertLineItems(tx, shop, lateToStore);
+    outcome.lateLineItemsStored = lateToStore.length;
   }
-  await updateRefunded(tx, updates);
-
-  const lateToStore: LateLineItem[] = [];
-  for (const late of lateLineItems) {
-    const version = stored.get(keyText(shop, late.orderId)) ?? null;
-    if (version === null) outcome.orphanLineItems.push(late);
-    else if (
-      version.versionHash.startsWith(BULK_VERSION_PREFIX) &&
-      (late.orderUpdatedAt === null || late.orderUpdatedAt.getTime() === version.updatedAt.getTime())
-    )
-      lateToStore.push(late);
-    else outcome.lateLineItemsSuperseded += 1;
-  }
-  await insertLineItems(tx, shop, lateToStore);
-  outcome.lateLineItemsStored = lateToStore.length;
-
-  await recomputeCustomers(tx, sortedKeys(toRecompute));
   return outcome;
 }
 

@@ -7,7 +7,7 @@
 import { createHash } from "node:crypto";
 import { type Db, inTransaction, pool, sql } from "~/pg.server";
 import type { CustomerProfile } from "~/ltv/order-facts";
-import { recomputeCustomers as recomputeCustomerFigures, saveProfiles } from "./apply-order-events.server";
+import { lockShopsShared, recomputeCustomers as recomputeCustomerFigures, saveProfiles } from "./apply-order-events.server";
 
 type Tx = Db;
 
@@ -93,6 +93,7 @@ async function readStoredOrder(
 export async function applyOrderDeletion(options: { shop: string; orderId: bigint }): Promise<void> {
   const { shop, orderId } = options;
   await inTransaction(async (tx) => {
+    await lockShopsShared(tx, [shop]);
     await ensureShop(tx, shop);
     await lock(tx, `order:${shop}:${orderId}`);
     await tx.query(sql`
@@ -108,6 +109,7 @@ export async function applyOrderDeletion(options: { shop: string; orderId: bigin
 /** customers/create and customers/update: personal data only, figures untouched. */
 export async function applyCustomerProfile(options: { shop: string; profile: CustomerProfile }): Promise<void> {
   await inTransaction(async (tx) => {
+    await lockShopsShared(tx, [options.shop]);
     await ensureShop(tx, options.shop);
     await saveProfile(tx, options.shop, options.profile);
   });
