@@ -21,16 +21,25 @@ export const pool: pg.Pool =
   new pg.Pool({ connectionString: env().DATABASE_URL, max: 20, options: "-c plan_cache_mode=force_custom_plan" });
 if (env().NODE_ENV !== "production") globalThis.tenurePgPool = pool;
 
-type Param = string | number | boolean | bigint | null | undefined | Date | readonly (string | number | null)[];
+/** A piece of SQL text written by Tenure itself (never input), shared by several statements. */
+export class SqlText {
+  constructor(readonly text: string) {}
+}
+
+type Param = string | number | boolean | bigint | null | undefined | Date | readonly (string | number | null)[] | SqlText;
 
 /** A parameterised statement from a template: sql`... ${value} ...` → { text: "... $1 ...", values }. */
 export function sql(strings: TemplateStringsArray, ...params: Param[]): pg.QueryConfig {
   let text = strings[0] ?? "";
   const values: unknown[] = [];
   params.forEach((param, index) => {
+    if (param instanceof SqlText) {
+      text += `${param.text}${strings[index + 1] ?? ""}`;
+      return;
+    }
     // Times go as UTC ISO strings: the columns are timestamps without time zone holding UTC.
     values.push(param instanceof Date ? param.toISOString() : param);
-    text += `$${index + 1}${strings[index + 1] ?? ""}`;
+    text += `$${values.length}${strings[index + 1] ?? ""}`;
   });
   return { text, values };
 }

@@ -12,7 +12,7 @@
 import { type CustomerFigures, computeCustomerFigures } from "~/ltv/customer-figures";
 import { money } from "~/ltv/money";
 import { type CustomerProfile, type OrderFacts, type OrderVersion, type RefundFacts, isNewerVersion, moneyRefunded } from "~/ltv/order-facts";
-import { type Db, inTransaction, sql } from "~/pg.server";
+import { type Db, SqlText, inTransaction, sql } from "~/pg.server";
 import { ensureShop } from "./store.server";
 
 export type OrderEvent =
@@ -20,6 +20,32 @@ export type OrderEvent =
   | { kind: "refund"; shop: string; refund: RefundFacts };
 
 export type ApplyResult = "stored" | "stale";
+
+/**
+ * How an order version replaces the stored one, for the webhook path and the import alike: every
+ * column, and only when newer. Callers write only versions they found newer under their lock; the
+ * WHERE repeats isNewerVersion (updated_at, then the hash in code-point order) as a defence in depth.
+ */
+export const ORDER_UPSERT_NEWER = new SqlText(`ON CONFLICT ("shopDomain", "id") DO UPDATE SET
+      "customerId" = EXCLUDED."customerId", "name" = EXCLUDED."name", "currency" = EXCLUDED."currency",
+      "presentmentCurrency" = EXCLUDED."presentmentCurrency", "totalPrice" = EXCLUDED."totalPrice",
+      "presentmentTotalPrice" = EXCLUDED."presentmentTotalPrice", "subtotalPrice" = EXCLUDED."subtotalPrice",
+      "totalDiscounts" = EXCLUDED."totalDiscounts", "totalTax" = EXCLUDED."totalTax",
+      "totalShipping" = EXCLUDED."totalShipping", "refunded" = EXCLUDED."refunded",
+      "financialStatus" = EXCLUDED."financialStatus",
+      "cancelledAt" = EXCLUDED."cancelledAt", "test" = EXCLUDED."test", "shopifyCreatedAt" = EXCLUDED."shopifyCreatedAt",
+      "processedAt" = EXCLUDED."processedAt", "shopifyUpdatedAt" = EXCLUDED."shopifyUpdatedAt",
+      "versionHash" = EXCLUDED."versionHash", "sourceName" = EXCLUDED."sourceName",
+      "discountCodes" = EXCLUDED."discountCodes", "storedAt" = now()
+    WHERE ("Order"."shopifyUpdatedAt", "Order"."versionHash" COLLATE "C") < (EXCLUDED."shopifyUpdatedAt", EXCLUDED."versionHash" COLLATE "C")`);
+
+/** A customer's recomputed figures replace the stored ones (the webhook path and the import's final pass). */
+export const CUSTOMER_FIGURES_UPSERT = new SqlText(`ON CONFLICT ("shopDomain", "id") DO UPDATE SET
+      "ordersCount" = EXCLUDED."ordersCount", "grossSales" = EXCLUDED."grossSales", "refunds" = EXCLUDED."refunds",
+      "netRevenue" = EXCLUDED."netRevenue", "averageOrderValue" = EXCLUDED."averageOrderValue",
+      "firstOrderAt" = EXCLUDED."firstOrderAt", "lastOrderAt" = EXCLUDED."lastOrderAt",
+      "tenureDays" = EXCLUDED."tenureDays", "purchaseFrequency" = EXCLUDED."purchaseFrequency",
+      "figuresUpdatedAt" = now()`);
 
 export type Key = { shop: string; id: bigint };
 export type StoredVersion = OrderVersion & { customerId: bigint | null };
@@ -173,20 +199,7 @@ export async function upsertOrders(tx: Db, orders: readonly { shop: string; orde
       AS v(shop, id, customer_id, name, currency, presentment_currency, total_price, presentment_total_price, subtotal_price,
            total_discounts, total_tax, total_shipping, refunded, financial_status, cancelled_at, test, created_at, processed_at,
            updated_at, version_hash, source_name, discount_codes, deleted)
-    ON CONFLICT ("shopDomain", "id") DO UPDATE SET
-      "customerId" = EXCLUDED."customerId", "name" = EXCLUDED."name", "currency" = EXCLUDED."currency",
-      "presentmentCurrency" = EXCLUDED."presentmentCurrency", "totalPrice" = EXCLUDED."totalPrice",
-      "presentmentTotalPrice" = EXCLUDED."presentmentTotalPrice", "subtotalPrice" = EXCLUDED."subtotalPrice",
-      "totalDiscounts" = EXCLUDED."totalDiscounts", "totalTax" = EXCLUDED."totalTax",
-      "totalShipping" = EXCLUDED."totalShipping", "refunded" = EXCLUDED."refunded",
-      "financialStatus" = EXCLUDED."financialStatus",
-      "cancelledAt" = EXCLUDED."cancelledAt", "test" = EXCLUDED."test", "shopifyCreatedAt" = EXCLUDED."shopifyCreatedAt",
-      "processedAt" = EXCLUDED."processedAt", "shopifyUpdatedAt" = EXCLUDED."shopifyUpdatedAt",
-      "versionHash" = EXCLUDED."versionHash", "sourceName" = EXCLUDED."sourceName",
-      "discountCodes" = EXCLUDED."discountCodes", "storedAt" = now()
-    -- Callers write only versions they found newer under the order's lock; this repeats isNewerVersion
-    -- (updated_at, then the hash in code-point order) as a defence in depth.
-    WHERE ("Order"."shopifyUpdatedAt", "Order"."versionHash" COLLATE "C") < (EXCLUDED."shopifyUpdatedAt", EXCLUDED."versionHash" COLLATE "C")`);
+    ${ORDER_UPSERT_NEWER}`);
 
   const keys = orders.map((o) => ({ shop: o.shop, id: o.order.id }));
   await tx.query(sql`
@@ -248,12 +261,7 @@ export async function recomputeCustomers(tx: Db, customers: readonly Key[]): Pro
                 ${figures.map((f) => f.netRevenue.toString())}::numeric[], ${figures.map((f) => f.averageOrderValue?.toString() ?? null)}::numeric[],
                 ${figures.map((f) => iso(f.firstOrderAt))}::timestamp(3)[], ${figures.map((f) => iso(f.lastOrderAt))}::timestamp(3)[],
                 ${figures.map((f) => f.tenureDays)}::float8[], ${figures.map((f) => f.purchaseFrequency)}::float8[]) AS f
-    ON CONFLICT ("shopDomain", "id") DO UPDATE SET
-      "ordersCount" = EXCLUDED."ordersCount", "grossSales" = EXCLUDED."grossSales", "refunds" = EXCLUDED."refunds",
-      "netRevenue" = EXCLUDED."netRevenue", "averageOrderValue" = EXCLUDED."averageOrderValue",
-      "firstOrderAt" = EXCLUDED."firstOrderAt", "lastOrderAt" = EXCLUDED."lastOrderAt",
-      "tenureDays" = EXCLUDED."tenureDays", "purchaseFrequency" = EXCLUDED."purchaseFrequency",
-      "figuresUpdatedAt" = now()`);
+    ${CUSTOMER_FIGURES_UPSERT}`);
 }
 
 /**

@@ -13,7 +13,7 @@ import { money } from "~/ltv/money";
 import { type CustomerProfile, isNewerVersion, moneyRefunded } from "~/ltv/order-facts";
 import { type Db, sql } from "~/pg.server";
 import { BULK_VERSION_PREFIX, type ImportedOrder, type LateLineItem } from "~/backfill/bulk-orders";
-import { keyText, readRefundState, readStoredOrders, saveProfiles, updateRefunded, wavesBy } from "./apply-order-events.server";
+import { ORDER_UPSERT_NEWER, keyText, readRefundState, readStoredOrders, saveProfiles, updateRefunded, wavesBy } from "./apply-order-events.server";
 import { ensureShop } from "./store.server";
 
 export type ImportOutcome = {
@@ -183,18 +183,7 @@ export async function importOrdersIn(
                ARRAY(SELECT jsonb_array_elements_text(v.discount_codes)),
                CASE WHEN EXISTS (SELECT 1 FROM "DeletedOrder" d WHERE d."shopDomain" = ${shop} AND d."id" = v.id) THEN now() END, now()
         FROM import_order v
-        ON CONFLICT ("shopDomain", "id") DO UPDATE SET
-          "customerId" = EXCLUDED."customerId", "name" = EXCLUDED."name", "currency" = EXCLUDED."currency",
-          "presentmentCurrency" = EXCLUDED."presentmentCurrency", "totalPrice" = EXCLUDED."totalPrice",
-          "presentmentTotalPrice" = EXCLUDED."presentmentTotalPrice", "subtotalPrice" = EXCLUDED."subtotalPrice",
-          "totalDiscounts" = EXCLUDED."totalDiscounts", "totalTax" = EXCLUDED."totalTax",
-          "totalShipping" = EXCLUDED."totalShipping", "refunded" = EXCLUDED."refunded",
-          "financialStatus" = EXCLUDED."financialStatus",
-          "cancelledAt" = EXCLUDED."cancelledAt", "test" = EXCLUDED."test", "shopifyCreatedAt" = EXCLUDED."shopifyCreatedAt",
-          "processedAt" = EXCLUDED."processedAt", "shopifyUpdatedAt" = EXCLUDED."shopifyUpdatedAt",
-          "versionHash" = EXCLUDED."versionHash", "sourceName" = EXCLUDED."sourceName",
-          "discountCodes" = EXCLUDED."discountCodes", "storedAt" = now()
-        WHERE ("Order"."shopifyUpdatedAt", "Order"."versionHash" COLLATE "C") < (EXCLUDED."shopifyUpdatedAt", EXCLUDED."versionHash" COLLATE "C")
+        ${ORDER_UPSERT_NEWER}
         RETURNING "id", (xmax = 0) AS inserted),
       kept AS (INSERT INTO import_written SELECT id, inserted FROM written)
       SELECT id::text AS id FROM written`);

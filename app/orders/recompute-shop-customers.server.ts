@@ -12,7 +12,7 @@
 import { figuresFromTotals } from "~/ltv/customer-figures";
 import { money } from "~/ltv/money";
 import { type Db, inTransaction, sql } from "~/pg.server";
-import { lockShopExclusive } from "./apply-order-events.server";
+import { CUSTOMER_FIGURES_UPSERT, lockShopExclusive } from "./apply-order-events.server";
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;
 
@@ -58,12 +58,7 @@ async function recomputeRange(tx: Db, shop: string, after: bigint | null, upTo: 
                 ${figures.map((f) => f.netRevenue.toString())}::numeric[], ${figures.map((f) => f.averageOrderValue?.toString() ?? null)}::numeric[],
                 ${figures.map((f) => iso(f.firstOrderAt))}::timestamp(3)[], ${figures.map((f) => iso(f.lastOrderAt))}::timestamp(3)[],
                 ${figures.map((f) => f.tenureDays)}::float8[], ${figures.map((f) => f.purchaseFrequency)}::float8[]) AS f
-    ON CONFLICT ("shopDomain", "id") DO UPDATE SET
-      "ordersCount" = EXCLUDED."ordersCount", "grossSales" = EXCLUDED."grossSales", "refunds" = EXCLUDED."refunds",
-      "netRevenue" = EXCLUDED."netRevenue", "averageOrderValue" = EXCLUDED."averageOrderValue",
-      "firstOrderAt" = EXCLUDED."firstOrderAt", "lastOrderAt" = EXCLUDED."lastOrderAt",
-      "tenureDays" = EXCLUDED."tenureDays", "purchaseFrequency" = EXCLUDED."purchaseFrequency",
-      "figuresUpdatedAt" = now()
+    ${CUSTOMER_FIGURES_UPSERT}
     WHERE ("Customer"."ordersCount", "Customer"."grossSales", "Customer"."refunds", "Customer"."netRevenue", "Customer"."averageOrderValue",
            "Customer"."firstOrderAt", "Customer"."lastOrderAt", "Customer"."tenureDays", "Customer"."purchaseFrequency")
       IS DISTINCT FROM (EXCLUDED."ordersCount", EXCLUDED."grossSales", EXCLUDED."refunds", EXCLUDED."netRevenue", EXCLUDED."averageOrderValue",
