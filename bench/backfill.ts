@@ -109,7 +109,7 @@ const { rows } = await pool.query<{ orders: string; customers: string; customers
           (SELECT COALESCE(SUM("netRevenue"), 0)::text FROM "Customer" WHERE "shopDomain" = $1) AS net,
           (SELECT COALESCE(SUM("totalPrice" - "refunded"), 0)::text FROM "Order"
             WHERE "shopDomain" = $1 AND NOT "test" AND "cancelledAt" IS NULL AND "deletedAt" IS NULL) AS shop_net,
-          (SELECT count(*) FROM "LineItem" WHERE "shopDomain" = $1) AS line_items,
+          (SELECT sum(json_array_length("lineItems")) FROM "Order" WHERE "shopDomain" = $1) AS line_items,
           (SELECT count(*) FROM "FailedJob" WHERE "shopDomain" = $1) AS failed`,
   [SHOP],
 );

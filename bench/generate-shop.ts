@@ -163,17 +163,25 @@ async function generate(client: pg.Client): Promise<void> {
                                    'organic', 'duo', 'mini', 'deluxe', 'seasonal', 'studio', 'everyday', 'heritage',
                                    'signature', 'essential', 'original', 'premium', 'natural', 'artisan'])[1 + p / 12] AS title
          FROM generate_series(0, 239) AS p)
-       INSERT INTO "LineItem" ("shopDomain", "orderId", "id", "productId", "variantId", "sku", "title", "quantity", "amount")
-       SELECT $1, o.id, o.id * 4 + line.k, 8000000 + line.product, (8000000 + line.product) * 10,
-              'SKU-' || line.product, p.title, 1 + (o.line_draw * 10)::int % 2,
-              CASE WHEN line.lines = 1 THEN o.total WHEN line.k = 0 THEN round(o.total * 0.6, 2) ELSE o.total - round(o.total * 0.6, 2) END
-       FROM plan_order o
-       CROSS JOIN LATERAL (
-         SELECT k, CASE WHEN o.line_draw < 0.4 THEN 2 ELSE 1 END AS lines,
-                floor(240 * power(random(), 2))::int AS product
-         FROM generate_series(0, CASE WHEN o.line_draw < 0.4 THEN 1 ELSE 0 END) AS k
-       ) AS line
-       JOIN products p ON p.product = line.product`,
+       UPDATE "Order" ord SET "lineItems" = lines.items
+       FROM (
+         SELECT o.id,
+                json_agg(json_build_object(
+                  'id', (o.id * 4 + line.k)::text, 'productId', (8000000 + line.product)::text,
+                  'variantId', ((8000000 + line.product) * 10)::text, 'sku', 'SKU-' || line.product, 'title', p.title,
+                  'quantity', 1 + (o.line_draw * 10)::int % 2,
+                  'amount', (CASE WHEN line.lines = 1 THEN o.total WHEN line.k = 0 THEN round(o.total * 0.6, 2) ELSE o.total - round(o.total * 0.6, 2) END)::text)
+                  ORDER BY line.k) AS items
+         FROM plan_order o
+         CROSS JOIN LATERAL (
+           SELECT k, CASE WHEN o.line_draw < 0.4 THEN 2 ELSE 1 END AS lines,
+                  floor(240 * power(random(), 2))::int AS product
+           FROM generate_series(0, CASE WHEN o.line_draw < 0.4 THEN 1 ELSE 0 END) AS k
+         ) AS line
+         JOIN products p ON p.product = line.product
+         GROUP BY o.id
+       ) AS lines
+       WHERE ord."shopDomain" = $1 AND ord."id" = lines.id`,
       [shop],
     ),
   );
@@ -205,12 +213,12 @@ async function generate(client: pg.Client): Promise<void> {
       [shop],
     ),
   );
-  await step("analyze", () => client.query(`ANALYZE "Order"; ANALYZE "LineItem"; ANALYZE "Customer"; ANALYZE "Refund"`));
+  await step("analyze", () => client.query(`ANALYZE "Order"; ANALYZE "Customer"; ANALYZE "Refund"`));
 
   const counts = await client.query<{ orders: string; customers: string; lines: string; refunds: string }>(
     `SELECT (SELECT count(*) FROM "Order" WHERE "shopDomain" = $1) AS orders,
             (SELECT count(*) FROM "Customer" WHERE "shopDomain" = $1) AS customers,
-            (SELECT count(*) FROM "LineItem" WHERE "shopDomain" = $1) AS lines,
+            (SELECT sum(json_array_length("lineItems")) FROM "Order" WHERE "shopDomain" = $1) AS lines,
             (SELECT count(*) FROM "Refund" WHERE "shopDomain" = $1) AS refunds`,
     [shop],
   );

@@ -71,6 +71,9 @@ async function recordFailedLines(tx: Db, shop: string, failures: readonly Malfor
 async function writeBatch(shop: string, batch: Batch): Promise<number> {
   return inTransaction(async (tx) => {
     await tx.query("SET LOCAL plan_cache_mode = auto");
+    // Safe asynchronous commit: the checkpoint after the batch commits synchronously, which flushes
+    // the batch too, so a crash can lose a batch only together with its checkpoint (it is re-read).
+    await tx.query("SET LOCAL synchronous_commit = off");
     // Before any other lock: webhook-path writers of the shop take it SHARED first (lockShopsShared).
     await lockShopExclusive(tx, shop);
     const outcome = await importOrdersIn(tx, { shop, orders: batch.orders, lateLineItems: batch.late });

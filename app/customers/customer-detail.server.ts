@@ -4,6 +4,7 @@ import { prisma } from "~/db.server";
 import { daysSinceLastOrder } from "~/ltv/customer-figures";
 import { money } from "~/ltv/money";
 import { moneyRefunded, orderCounts } from "~/ltv/order-facts";
+import { storedLineItems } from "~/orders/line-items";
 import { type Explanation, type ModelStatus, explainPredictions } from "./explanation";
 import { readModelStatus } from "./model-status.server";
 
@@ -151,29 +152,15 @@ export async function readCustomerDetail(shop: string, id: bigint, now = new Dat
         test: true,
         deletedAt: true,
         processedAt: true,
+        lineItems: true,
       },
     }),
     prisma.order.count({ where: { shopDomain: shop, customerId: id } }),
   ]);
-  // The first lines of each order and their count in one indexed query: Prisma's nested `take` and
-  // `_count` cost 140–250 ms here on a 5M-order shop (bench:ui), this costs a few.
-  const lines =
-    orders.length === 0
-      ? []
-      : await prisma.$queryRaw<Array<{ orderId: bigint; title: string; quantity: number; lines: bigint }>>`
-          SELECT "orderId", "title", "quantity", "lines" FROM (
-            SELECT "orderId", "title", "quantity", row_number() OVER (PARTITION BY "orderId" ORDER BY "id") AS "position",
-                   count(*) OVER (PARTITION BY "orderId") AS "lines"
-            FROM "LineItem"
-            WHERE "shopDomain" = ${shop} AND "orderId" = ANY(${orders.map((order) => order.id.toString())}::text[]::bigint[])
-          ) AS numbered
-          WHERE "position" <= ${LINE_ITEMS_SHOWN}
-          ORDER BY "orderId", "position"`;
   const linesByOrder = new Map<bigint, { shown: Array<{ title: string; quantity: number }>; count: number }>();
-  for (const line of lines) {
-    const entry = linesByOrder.get(line.orderId) ?? { shown: [], count: Number(line.lines) };
-    entry.shown.push({ title: line.title, quantity: line.quantity });
-    linesByOrder.set(line.orderId, entry);
+  for (const order of orders) {
+    const lines = storedLineItems(order.lineItems);
+    linesByOrder.set(order.id, { shown: lines.slice(0, LINE_ITEMS_SHOWN).map(({ title, quantity }) => ({ title, quantity })), count: lines.length });
   }
   const refunds =
     orders.length === 0

@@ -13,6 +13,7 @@ import { type CustomerFigures, computeCustomerFigures } from "~/ltv/customer-fig
 import { money } from "~/ltv/money";
 import { type CustomerProfile, type OrderFacts, type OrderVersion, type RefundFacts, isNewerVersion, moneyRefunded } from "~/ltv/order-facts";
 import { type Db, SqlText, inTransaction, sql } from "~/pg.server";
+import { lineItemsJson } from "./line-items";
 import { ensureShop } from "./store.server";
 
 export type OrderEvent =
@@ -36,7 +37,7 @@ export const ORDER_UPSERT_NEWER = new SqlText(`ON CONFLICT ("shopDomain", "id") 
       "cancelledAt" = EXCLUDED."cancelledAt", "test" = EXCLUDED."test", "shopifyCreatedAt" = EXCLUDED."shopifyCreatedAt",
       "processedAt" = EXCLUDED."processedAt", "shopifyUpdatedAt" = EXCLUDED."shopifyUpdatedAt",
       "versionHash" = EXCLUDED."versionHash", "sourceName" = EXCLUDED."sourceName",
-      "discountCodes" = EXCLUDED."discountCodes", "storedAt" = now()
+      "discountCodes" = EXCLUDED."discountCodes", "lineItems" = EXCLUDED."lineItems", "storedAt" = now()
     WHERE ("Order"."shopifyUpdatedAt", "Order"."versionHash" COLLATE "C") < (EXCLUDED."shopifyUpdatedAt", EXCLUDED."versionHash" COLLATE "C")`);
 
 /** A customer's recomputed figures replace the stored ones (the webhook path and the import's final pass). */
@@ -66,20 +67,29 @@ export function sortedKeys(keys: Iterable<Key>): Key[] {
  * profiles takes it SHARED first — before any order or customer lock — so an import batch needs no
  * per-order or per-customer locks, and the global lock order stays: shop, then orders, then customers.
  */
-export const importLockKey = (shop: string) => `import:${shop}`;
+export const importLockKey = (shop: string, slot: number) => `import:${shop}:${slot}`;
 
-/** SHARED import locks of these shops, sorted, one round trip. Take them before any other lock. */
+/**
+ * The import lock comes in slots: a webhook-path writer takes every slot SHARED, an import transaction
+ * takes one slot EXCLUSIVE. Either slot keeps webhooks out, and two import transactions on different
+ * slots (the final pass's chunks, disjoint customers) run side by side on two cores.
+ */
+export const IMPORT_LOCK_SLOTS = 2;
+
+/** SHARED import locks of these shops (every slot), sorted, one round trip. Take them before any other lock. */
 export async function lockShopsShared(tx: Db, shops: Iterable<string>): Promise<void> {
   const sorted = [...new Set(shops)].sort();
   if (sorted.length === 0) return;
+  const keys = sorted.flatMap((shop) => Array.from({ length: IMPORT_LOCK_SLOTS }, (_, slot) => importLockKey(shop, slot)));
   await tx.query(sql`
     SELECT pg_advisory_xact_lock_shared(hashtextextended(key, 0))
-    FROM unnest(${sorted.map(importLockKey)}::text[]) AS key`);
+    FROM unnest(${keys}::text[]) AS key`);
 }
 
-/** The EXCLUSIVE import lock of a shop: no webhook-path write of the shop runs until the transaction ends. */
-export async function lockShopExclusive(tx: Db, shop: string): Promise<void> {
-  await tx.query(sql`SELECT pg_advisory_xact_lock(hashtextextended(${importLockKey(shop)}, 0))`);
+/** One slot of a shop's import lock, EXCLUSIVE: no webhook-path write of the shop runs until the transaction ends. */
+export async function lockShopExclusive(tx: Db, shop: string, slot = 0): Promise<void> {
+  if (!Number.isInteger(slot) || slot < 0 || slot >= IMPORT_LOCK_SLOTS) throw new Error(`import lock slot ${slot} does not exist`);
+  await tx.query(sql`SELECT pg_advisory_xact_lock(hashtextextended(${importLockKey(shop, slot)}, 0))`);
 }
 
 /** Advisory locks in the given order, one round trip (unnest yields its elements in array order). */
@@ -179,11 +189,11 @@ export async function upsertOrders(tx: Db, orders: readonly { shop: string; orde
     INSERT INTO "Order" ("shopDomain", "id", "customerId", "name", "currency", "presentmentCurrency", "totalPrice",
       "presentmentTotalPrice", "subtotalPrice", "totalDiscounts", "totalTax", "totalShipping", "refunded", "financialStatus",
       "cancelledAt", "test", "shopifyCreatedAt", "processedAt", "shopifyUpdatedAt", "versionHash", "sourceName",
-      "discountCodes", "deletedAt", "storedAt")
+      "discountCodes", "lineItems", "deletedAt", "storedAt")
     SELECT v.shop, v.id, v.customer_id, v.name, v.currency, v.presentment_currency, v.total_price, v.presentment_total_price,
            v.subtotal_price, v.total_discounts, v.total_tax, v.total_shipping, v.refunded, v.financial_status, v.cancelled_at,
            v.test, v.created_at, v.processed_at, v.updated_at, v.version_hash, v.source_name,
-           ARRAY(SELECT jsonb_array_elements_text(v.discount_codes)), CASE WHEN v.deleted THEN now() END, now()
+           ARRAY(SELECT jsonb_array_elements_text(v.discount_codes)), v.line_items, CASE WHEN v.deleted THEN now() END, now()
     FROM unnest(${orders.map((o) => o.shop)}::text[], ${column((o) => o.id.toString())}::bigint[],
                 ${column((o) => o.customerId?.toString() ?? null)}::bigint[], ${column((o) => o.name)}::text[],
                 ${column((o) => o.currency)}::text[], ${column((o) => o.presentmentCurrency)}::text[],
@@ -195,26 +205,12 @@ export async function upsertOrders(tx: Db, orders: readonly { shop: string; orde
                 ${column((o) => iso(o.createdAt))}::timestamp(3)[], ${column((o) => iso(o.processedAt))}::timestamp(3)[],
                 ${column((o) => iso(o.updatedAt))}::timestamp(3)[], ${orders.map((o) => o.versionHash)}::text[],
                 ${column((o) => o.sourceName)}::text[], ${column((o) => JSON.stringify(o.discountCodes))}::jsonb[],
-                ${orders.map((o) => String(o.deleted))}::boolean[])
+                ${column((o) => lineItemsJson(o.lineItems))}::json[], ${orders.map((o) => String(o.deleted))}::boolean[])
       AS v(shop, id, customer_id, name, currency, presentment_currency, total_price, presentment_total_price, subtotal_price,
            total_discounts, total_tax, total_shipping, refunded, financial_status, cancelled_at, test, created_at, processed_at,
-           updated_at, version_hash, source_name, discount_codes, deleted)
+           updated_at, version_hash, source_name, discount_codes, line_items, deleted)
     ${ORDER_UPSERT_NEWER}`);
 
-  const keys = orders.map((o) => ({ shop: o.shop, id: o.order.id }));
-  await tx.query(sql`
-    DELETE FROM "LineItem" l USING unnest(${shopsOf(keys)}::text[], ${idsOf(keys)}::bigint[]) AS k(shop, id)
-    WHERE l."shopDomain" = k.shop AND l."orderId" = k.id`);
-  const lines = orders.flatMap((o) => o.order.lineItems.map((line) => ({ shop: o.shop, orderId: o.order.id, line })));
-  if (lines.length === 0) return;
-  await tx.query(sql`
-    INSERT INTO "LineItem" ("shopDomain", "orderId", "id", "productId", "variantId", "sku", "title", "quantity", "amount")
-    SELECT * FROM unnest(${lines.map((l) => l.shop)}::text[], ${lines.map((l) => l.orderId.toString())}::bigint[],
-                         ${lines.map((l) => l.line.id.toString())}::bigint[], ${lines.map((l) => l.line.productId?.toString() ?? null)}::bigint[],
-                         ${lines.map((l) => l.line.variantId?.toString() ?? null)}::bigint[], ${lines.map((l) => l.line.sku)}::text[],
-                         ${lines.map((l) => l.line.title)}::text[], ${lines.map((l) => l.line.quantity)}::int[],
-                         ${lines.map((l) => l.line.amount.toString())}::numeric[])
-    ON CONFLICT DO NOTHING`);
 }
 
 export async function updateRefunded(tx: Db, updates: readonly { key: Key; refunded: string }[]): Promise<void> {

@@ -4,16 +4,18 @@
 // refunds are keyed by id, profiles are saved with the webhook path's statement.
 //
 // Set-based: the batch is COPYed into temporary staging tables, then written with a few INSERT … SELECT
-// statements. The caller holds the shop's EXCLUSIVE import lock (lockShopExclusive), which every
-// webhook-path writer of the shop takes SHARED first, so no per-order or per-customer lock is needed.
-// Customers' figures are NOT recomputed here: the import recomputes every customer of the shop once,
-// after its last batch (recomputeShopCustomers).
+// statements; an order's line items are part of its row (docs/decisions/0013). The caller holds the
+// shop's EXCLUSIVE import lock (lockShopExclusive), which every webhook-path writer of the shop takes
+// SHARED first, so no per-order or per-customer lock is needed.
+// Customers are NOT written here: profiles wait in "ImportProfile", and the import writes every
+// customer of the shop once, profile and figures together, after its last batch (recomputeShopCustomers).
 import { from as copyFrom } from "pg-copy-streams";
-import { money } from "~/ltv/money";
-import { type CustomerProfile, isNewerVersion, moneyRefunded } from "~/ltv/order-facts";
+import { type Money, money } from "~/ltv/money";
+import { type CustomerProfile, type OrderFacts, isNewerVersion, moneyRefunded } from "~/ltv/order-facts";
 import { type Db, sql } from "~/pg.server";
 import { BULK_VERSION_PREFIX, type ImportedOrder, type LateLineItem } from "~/backfill/bulk-orders";
-import { ORDER_UPSERT_NEWER, keyText, readRefundState, readStoredOrders, saveProfiles, updateRefunded, wavesBy } from "./apply-order-events.server";
+import { ORDER_UPSERT_NEWER, keyText, readRefundState, readStoredOrders, updateRefunded } from "./apply-order-events.server";
+import { lineItemsJson, storedLineItems, toStoredLineItem } from "./line-items";
 import { ensureShop } from "./store.server";
 
 export type ImportOutcome = {
@@ -49,6 +51,18 @@ function cell(value: Cell): string {
 }
 const iso = (date: Date | null) => date?.toISOString() ?? null;
 
+/** A PostgreSQL text[] literal: every element quoted, so commas, braces and NULL stay text. */
+function textArrayLiteral(values: readonly string[]): string {
+  if (values.length === 0) return "{}";
+  return `{${values.map((value) => `"${value.replace(/[\\"]/g, (c) => `\\${c}`)}"`).join(",")}}`;
+}
+
+/** `refunded` of an order from its stored refunds' Σ (presentment currency); most orders have none. */
+function refundedCell(order: OrderFacts, refundsInPresentment: Money | undefined): string {
+  if (refundsInPresentment === undefined) return "0";
+  return moneyRefunded(order, [{ transactionsAmount: refundsInPresentment }]).toString();
+}
+
 /** COPY rows into a table of this connection; rows are arrays of cells in the table's column order. */
 async function copyRows(tx: Db, table: string, rows: readonly Cell[][]): Promise<void> {
   if (rows.length === 0) return;
@@ -81,10 +95,7 @@ async function ensureStaging(tx: Db): Promise<void> {
       presentment_total_price numeric, subtotal_price numeric, total_discounts numeric, total_tax numeric,
       total_shipping numeric, refunded numeric, financial_status text, cancelled_at timestamp(3), test boolean,
       created_at timestamp(3), processed_at timestamp(3), updated_at timestamp(3), version_hash text, source_name text,
-      discount_codes jsonb) ON COMMIT DELETE ROWS;
-    CREATE TEMP TABLE IF NOT EXISTS import_line (
-      order_id bigint, id bigint, product_id bigint, variant_id bigint, sku text, title text, quantity int, amount numeric)
-      ON COMMIT DELETE ROWS;
+      discount_codes text[], line_items json) ON COMMIT DELETE ROWS;
     CREATE TEMP TABLE IF NOT EXISTS import_refund (
       id bigint, order_id bigint, created_at timestamp(3), processed_at timestamp(3), transactions numeric, adjustments numeric)
       ON COMMIT DELETE ROWS;
@@ -92,13 +103,25 @@ async function ensureStaging(tx: Db): Promise<void> {
 }
 
 /**
+ * Appends profiles, in file order, for the import's final pass (recomputeShopCustomers), which folds
+ * them with saveProfiles's rule and checks erasure when it writes them into "Customer".
+ */
+async function stageProfiles(tx: Db, shop: string, profiles: readonly CustomerProfile[]): Promise<void> {
+  await copyRows(
+    tx,
+    `"ImportProfileStage" ("shopDomain", "id", "email", "firstName", "lastName", "profileUpdatedAt")`,
+    profiles.map((p) => [shop, p.id, p.email, p.firstName, p.lastName, iso(p.updatedAt)]),
+  );
+}
+
+/**
  * Profiles in file order, minus repeats: applying the same profile twice in a row leaves what applying
  * it once does (saveProfiles writes it only if distinct from the stored one), so a customer's
- * consecutive identical profiles collapse to one. Different ones still apply in order, in waves.
+ * consecutive identical profiles collapse to one. Different ones are staged in file order.
  */
-function profilesInOrder(shop: string, orders: readonly ImportedOrder[]): { shop: string; profile: CustomerProfile }[] {
+function profilesInOrder(orders: readonly ImportedOrder[]): CustomerProfile[] {
   const last = new Map<bigint, CustomerProfile>();
-  const out: { shop: string; profile: CustomerProfile }[] = [];
+  const out: CustomerProfile[] = [];
   const same = (a: CustomerProfile, b: CustomerProfile) =>
     a.email === b.email && a.firstName === b.firstName && a.lastName === b.lastName && (a.updatedAt?.getTime() ?? null) === (b.updatedAt?.getTime() ?? null);
   for (const { order } of orders) {
@@ -107,7 +130,7 @@ function profilesInOrder(shop: string, orders: readonly ImportedOrder[]): { shop
     const previous = last.get(profile.id);
     if (previous && same(previous, profile)) continue;
     last.set(profile.id, profile);
-    out.push({ shop, profile });
+    out.push(profile);
   }
   return out;
 }
@@ -144,8 +167,7 @@ export async function importOrdersIn(
         WHERE ("Refund"."transactionsAmount", "Refund"."adjustmentsAmount", "Refund"."processedAt")
           IS DISTINCT FROM (EXCLUDED."transactionsAmount", EXCLUDED."adjustmentsAmount", EXCLUDED."processedAt")`);
     }
-    // One profile row per customer per statement (ON CONFLICT cannot touch a row twice): later ones in waves, in file order.
-    for (const wave of wavesBy(profilesInOrder(shop, orders), (p) => p.profile.id.toString())) await saveProfiles(tx, wave.map(({ item }) => item));
+    await stageProfiles(tx, shop, profilesInOrder(orders));
 
     const { rows: refundSums } = await tx.query<{ id: string; total: string }>(sql`
       SELECT r."orderId"::text AS id, sum(r."transactionsAmount")::text AS total FROM "Refund" r
@@ -159,15 +181,10 @@ export async function importOrdersIn(
       orders.map(({ order: o, versionHash }) => [
         o.id, o.customerId, o.name, o.currency, o.presentmentCurrency, o.totalPrice.toString(), o.presentmentTotalPrice.toString(),
         o.subtotalPrice.toString(), o.totalDiscounts.toString(), o.totalTax.toString(), o.totalShipping.toString(),
-        moneyRefunded(o, [{ transactionsAmount: refundsOf.get(o.id.toString()) ?? money(0) }]).toString(),
+        refundedCell(o, refundsOf.get(o.id.toString())),
         o.financialStatus, iso(o.cancelledAt), o.test, iso(o.createdAt), iso(o.processedAt), iso(o.updatedAt), versionHash,
-        o.sourceName, JSON.stringify(o.discountCodes),
+        o.sourceName, textArrayLiteral(o.discountCodes), lineItemsJson(o.lineItems),
       ]),
-    );
-    await copyRows(
-      tx,
-      "import_line",
-      orders.flatMap(({ order: o }) => o.lineItems.map((l) => [o.id, l.id, l.productId, l.variantId, l.sku, l.title, l.quantity, l.amount.toString()])),
     );
     // New orders and newer versions are written (isNewerVersion in SQL: updated_at, then the hash in
     // code-point order); an order deleted before it arrived is stored deleted.
@@ -176,11 +193,11 @@ export async function importOrdersIn(
         INSERT INTO "Order" ("shopDomain", "id", "customerId", "name", "currency", "presentmentCurrency", "totalPrice",
           "presentmentTotalPrice", "subtotalPrice", "totalDiscounts", "totalTax", "totalShipping", "refunded", "financialStatus",
           "cancelledAt", "test", "shopifyCreatedAt", "processedAt", "shopifyUpdatedAt", "versionHash", "sourceName",
-          "discountCodes", "deletedAt", "storedAt")
+          "discountCodes", "lineItems", "deletedAt", "storedAt")
         SELECT ${shop}, v.id, v.customer_id, v.name, v.currency, v.presentment_currency, v.total_price, v.presentment_total_price,
                v.subtotal_price, v.total_discounts, v.total_tax, v.total_shipping, v.refunded, v.financial_status, v.cancelled_at,
                v.test, v.created_at, v.processed_at, v.updated_at, v.version_hash, v.source_name,
-               ARRAY(SELECT jsonb_array_elements_text(v.discount_codes)),
+               v.discount_codes, v.line_items,
                CASE WHEN EXISTS (SELECT 1 FROM "DeletedOrder" d WHERE d."shopDomain" = ${shop} AND d."id" = v.id) THEN now() END, now()
         FROM import_order v
         ${ORDER_UPSERT_NEWER}
@@ -189,17 +206,6 @@ export async function importOrdersIn(
       SELECT id::text AS id FROM written`);
     outcome.stored = written.length;
     outcome.stale = orders.length - written.length;
-    // A written version brings exactly its own line items (an order new to the store has none yet).
-    if (written.length > 0) {
-      await tx.query(sql`
-        DELETE FROM "LineItem" l USING import_written w
-        WHERE NOT w.inserted AND l."shopDomain" = ${shop} AND l."orderId" = w.id`);
-      await tx.query(sql`
-        INSERT INTO "LineItem" ("shopDomain", "orderId", "id", "productId", "variantId", "sku", "title", "quantity", "amount")
-        SELECT ${shop}, l.order_id, l.id, l.product_id, l.variant_id, l.sku, l.title, l.quantity, l.amount
-        FROM import_line l JOIN import_written w ON w.id = l.order_id
-        ON CONFLICT DO NOTHING`);
-    }
     // An older or identical version: only refunds it carried may be new; bring `refunded` in step.
     const writtenIds = new Set(written.map((w) => w.id));
     const staleWithRefunds = orders.filter((o) => !writtenIds.has(o.order.id.toString()) && o.order.refunds.length > 0).map((o) => ({ shop, id: o.order.id }));
@@ -240,15 +246,23 @@ export async function importOrdersIn(
   return outcome;
 }
 
-/** Adds line items to stored orders; one already there is kept (a line item's id never changes order). */
+/**
+ * Adds line items to stored orders, after those they have; one already there (same id) is kept. The
+ * lists are merged here, so the stored text is always JSON.stringify's, whichever path wrote it.
+ */
 async function insertLineItems(tx: Db, shop: string, lines: readonly LateLineItem[]): Promise<void> {
   if (lines.length === 0) return;
+  const orderIds = [...new Set(lines.map((l) => l.orderId.toString()))];
+  const { rows } = await tx.query<{ id: string; lineItems: unknown }>(sql`
+    SELECT o."id"::text AS id, o."lineItems" FROM "Order" o WHERE o."shopDomain" = ${shop} AND o."id" = ANY(${orderIds}::bigint[])`);
+  const merged = new Map(rows.map((row) => [row.id, storedLineItems(row.lineItems)]));
+  for (const late of lines) {
+    const items = merged.get(late.orderId.toString());
+    const item = toStoredLineItem(late.lineItem);
+    if (items && !items.some((existing) => existing.id === item.id)) items.push(item);
+  }
   await tx.query(sql`
-    INSERT INTO "LineItem" ("shopDomain", "orderId", "id", "productId", "variantId", "sku", "title", "quantity", "amount")
-    SELECT ${shop}, l.* FROM unnest(${lines.map((l) => l.orderId.toString())}::bigint[],
-                         ${lines.map((l) => l.lineItem.id.toString())}::bigint[], ${lines.map((l) => l.lineItem.productId?.toString() ?? null)}::bigint[],
-                         ${lines.map((l) => l.lineItem.variantId?.toString() ?? null)}::bigint[], ${lines.map((l) => l.lineItem.sku)}::text[],
-                         ${lines.map((l) => l.lineItem.title)}::text[], ${lines.map((l) => l.lineItem.quantity)}::int[],
-                         ${lines.map((l) => l.lineItem.amount.toString())}::numeric[]) AS l
-    ON CONFLICT DO NOTHING`);
+    UPDATE "Order" o SET "lineItems" = u.items, "storedAt" = now()
+    FROM unnest(${[...merged.keys()]}::bigint[], ${[...merged.values()].map((items) => JSON.stringify(items))}::json[]) AS u(id, items)
+    WHERE o."shopDomain" = ${shop} AND o."id" = u.id AND o."lineItems"::text <> u.items::text`);
 }

@@ -1,46 +1,55 @@
-// Recomputes every customer of a shop from stored facts, set-based and in chunks: the end of every
-// backfill run (docs/decisions/0010). Import batches write orders, line items, refunds and profiles
-// only; the customers they touch are brought up to date here, once each, instead of once per batch.
+// Writes every customer of a shop from stored facts, set-based and in chunks: the end of every
+// backfill run (docs/decisions/0010, 0013). Import batches write orders, refunds and staged profiles
+// ("ImportProfile") only; here each customer is written once, profile and figures together.
 //
 // Exactness: SQL only sums and takes extremes over the counted orders (exact numeric sums, timestamps
 // to the millisecond); the figures are then finished by figuresFromTotals, the second half of
 // computeCustomerFigures itself. A randomized test compares this with recomputeCustomers.
 //
-// Locking: each chunk is one transaction under the shop's EXCLUSIVE import lock, so no webhook-path
-// write of the shop (which takes it SHARED first) runs meanwhile; a webhook after the chunk recomputes
+// Profiles: a staged profile is written with saveProfiles's rule (never over an erasure, never over a
+// newer profile), checked against the row as it is when written, then unstaged.
+//
+// Locking: each chunk is one transaction under one slot of the shop's EXCLUSIVE import lock, so no
+// webhook-path write of the shop (which takes every slot SHARED first) runs meanwhile; chunks cover
+// disjoint customers, so two of them (two slots) run side by side. A webhook after a chunk recomputes
 // its own customers from stored facts, as always.
 import { figuresFromTotals } from "~/ltv/customer-figures";
 import { money } from "~/ltv/money";
-import { type Db, inTransaction, sql } from "~/pg.server";
-import { CUSTOMER_FIGURES_UPSERT, lockShopExclusive } from "./apply-order-events.server";
+import { type Db, SqlText, inTransaction, pool, sql } from "~/pg.server";
+import { IMPORT_LOCK_SLOTS, lockShopExclusive } from "./apply-order-events.server";
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;
 
-/** Customers per transaction: one chunk reads their orders through the (shopDomain, customerId) index. */
+/** Customers per transaction (an order counts as a quarter of a customer, so large buyers make smaller chunks). */
 export const RECOMPUTE_CHUNK_CUSTOMERS = 5_000;
 
-/** Recomputes the customers with ids in (after, upTo] (upTo null: no upper bound). Returns rows changed. */
+/** A staged profile replaces the stored one (compared with the row as it is when written). */
+const PROFILE_APPLIES = new SqlText(`("Customer"."redactedAt" IS NULL AND "Customer"."deletedAt" IS NULL
+    AND ("Customer"."profileUpdatedAt" IS NULL OR EXCLUDED."profileUpdatedAt" IS NULL OR EXCLUDED."profileUpdatedAt" >= "Customer"."profileUpdatedAt")
+    AND ("Customer"."email", "Customer"."firstName", "Customer"."lastName") IS DISTINCT FROM (EXCLUDED."email", EXCLUDED."firstName", EXCLUDED."lastName"))`);
+
+/** Writes the customers with ids in (after, upTo] (null: unbounded). Returns rows written. */
 async function recomputeRange(tx: Db, shop: string, after: bigint | null, upTo: bigint | null): Promise<number> {
-  const lower = after?.toString() ?? null;
-  const upper = upTo?.toString() ?? null;
-  // Every customer in the range: those with a row (their orders may all have moved away) and those with orders.
+  // Bounds are bigints read from the database, so they are written into the text as digits: the
+  // planner sees the range.
+  const inRange = (column: string) =>
+    new SqlText(`${after === null ? "true" : `${column} > ${after.toString()}`} AND ${upTo === null ? "true" : `${column} <= ${upTo.toString()}`}`);
+  // Every customer in the range: those with a row (their orders may all have moved away), with orders, or with a staged profile.
   const { rows } = await tx.query<{ id: string; count: number; gross: string | null; refunds: string | null; first: Date | null; last: Date | null }>(sql`
     WITH totals AS (
       SELECT o."customerId" AS id, count(*)::int AS count, sum(o."totalPrice")::text AS gross, sum(o."refunded")::text AS refunds,
              min(o."processedAt") AT TIME ZONE 'UTC' AS first, max(o."processedAt") AT TIME ZONE 'UTC' AS last
       FROM "Order" o
-      WHERE o."shopDomain" = ${shop} AND o."customerId" IS NOT NULL
-        AND (${lower}::bigint IS NULL OR o."customerId" > ${lower}::bigint) AND (${upper}::bigint IS NULL OR o."customerId" <= ${upper}::bigint)
+      WHERE o."shopDomain" = ${shop} AND o."customerId" IS NOT NULL AND ${inRange(`o."customerId"`)}
         AND NOT o."test" AND o."cancelledAt" IS NULL AND o."deletedAt" IS NULL
       GROUP BY o."customerId"),
     ids AS (
-      SELECT c."id" FROM "Customer" c
-      WHERE c."shopDomain" = ${shop}
-        AND (${lower}::bigint IS NULL OR c."id" > ${lower}::bigint) AND (${upper}::bigint IS NULL OR c."id" <= ${upper}::bigint)
+      SELECT c."id" FROM "Customer" c WHERE c."shopDomain" = ${shop} AND ${inRange(`c."id"`)}
+      UNION
+      SELECT p."id" FROM "ImportProfile" p WHERE p."shopDomain" = ${shop} AND ${inRange(`p."id"`)}
       UNION
       SELECT DISTINCT o."customerId" FROM "Order" o
-      WHERE o."shopDomain" = ${shop} AND o."customerId" IS NOT NULL
-        AND (${lower}::bigint IS NULL OR o."customerId" > ${lower}::bigint) AND (${upper}::bigint IS NULL OR o."customerId" <= ${upper}::bigint))
+      WHERE o."shopDomain" = ${shop} AND o."customerId" IS NOT NULL AND ${inRange(`o."customerId"`)})
     SELECT ids."id"::text AS id, COALESCE(t.count, 0) AS count, t.gross, t.refunds, t.first, t.last
     FROM ids LEFT JOIN totals t ON t.id = ids."id"
     ORDER BY ids."id"`);
@@ -48,52 +57,112 @@ async function recomputeRange(tx: Db, shop: string, after: bigint | null, upTo: 
   const figures = rows.map((row) =>
     figuresFromTotals({ ordersCount: row.count, grossSales: money(row.gross ?? 0), refunds: money(row.refunds ?? 0), firstOrderAt: row.first, lastOrderAt: row.last }),
   );
-  // Only rows whose figures differ are written: a re-import that changes nothing leaves every row as it was.
+  // The profile offered is the staged one, else the stored one (which then changes nothing). Only rows
+  // whose figures or profile differ are written: a re-import that changes nothing leaves every row as it was.
   const result = await tx.query(sql`
-    INSERT INTO "Customer" ("shopDomain", "id", "ordersCount", "grossSales", "refunds", "netRevenue", "averageOrderValue",
-                            "firstOrderAt", "lastOrderAt", "tenureDays", "purchaseFrequency", "figuresUpdatedAt")
-    SELECT ${shop}, f.*, now()
+    INSERT INTO "Customer" ("shopDomain", "id", "email", "firstName", "lastName", "profileUpdatedAt", "ordersCount", "grossSales", "refunds", "netRevenue",
+                            "averageOrderValue", "firstOrderAt", "lastOrderAt", "tenureDays", "purchaseFrequency", "figuresUpdatedAt")
+    SELECT ${shop}, f.id,
+           CASE WHEN p."id" IS NOT NULL THEN p."email" ELSE c."email" END, CASE WHEN p."id" IS NOT NULL THEN p."firstName" ELSE c."firstName" END,
+           CASE WHEN p."id" IS NOT NULL THEN p."lastName" ELSE c."lastName" END,
+           CASE WHEN p."id" IS NOT NULL THEN p."profileUpdatedAt" ELSE c."profileUpdatedAt" END,
+           f.orders_count, f.gross_sales, f.refunds, f.net_revenue, f.average_order_value, f.first_order_at, f.last_order_at,
+           f.tenure_days, f.purchase_frequency, now()
     FROM unnest(${rows.map((r) => r.id)}::bigint[], ${figures.map((f) => f.ordersCount)}::int[],
                 ${figures.map((f) => f.grossSales.toString())}::numeric[], ${figures.map((f) => f.refunds.toString())}::numeric[],
                 ${figures.map((f) => f.netRevenue.toString())}::numeric[], ${figures.map((f) => f.averageOrderValue?.toString() ?? null)}::numeric[],
                 ${figures.map((f) => iso(f.firstOrderAt))}::timestamp(3)[], ${figures.map((f) => iso(f.lastOrderAt))}::timestamp(3)[],
-                ${figures.map((f) => f.tenureDays)}::float8[], ${figures.map((f) => f.purchaseFrequency)}::float8[]) AS f
-    ${CUSTOMER_FIGURES_UPSERT}
+                ${figures.map((f) => f.tenureDays)}::float8[], ${figures.map((f) => f.purchaseFrequency)}::float8[])
+      AS f(id, orders_count, gross_sales, refunds, net_revenue, average_order_value, first_order_at, last_order_at, tenure_days, purchase_frequency)
+    LEFT JOIN "ImportProfile" p ON p."shopDomain" = ${shop} AND p."id" = f.id
+    LEFT JOIN "Customer" c ON c."shopDomain" = ${shop} AND c."id" = f.id
+    ON CONFLICT ("shopDomain", "id") DO UPDATE SET
+      "ordersCount" = EXCLUDED."ordersCount", "grossSales" = EXCLUDED."grossSales", "refunds" = EXCLUDED."refunds",
+      "netRevenue" = EXCLUDED."netRevenue", "averageOrderValue" = EXCLUDED."averageOrderValue",
+      "firstOrderAt" = EXCLUDED."firstOrderAt", "lastOrderAt" = EXCLUDED."lastOrderAt",
+      "tenureDays" = EXCLUDED."tenureDays", "purchaseFrequency" = EXCLUDED."purchaseFrequency", "figuresUpdatedAt" = now(),
+      "email" = CASE WHEN ${PROFILE_APPLIES} THEN EXCLUDED."email" ELSE "Customer"."email" END,
+      "firstName" = CASE WHEN ${PROFILE_APPLIES} THEN EXCLUDED."firstName" ELSE "Customer"."firstName" END,
+      "lastName" = CASE WHEN ${PROFILE_APPLIES} THEN EXCLUDED."lastName" ELSE "Customer"."lastName" END,
+      "profileUpdatedAt" = CASE WHEN ${PROFILE_APPLIES} THEN EXCLUDED."profileUpdatedAt" ELSE "Customer"."profileUpdatedAt" END
     WHERE ("Customer"."ordersCount", "Customer"."grossSales", "Customer"."refunds", "Customer"."netRevenue", "Customer"."averageOrderValue",
            "Customer"."firstOrderAt", "Customer"."lastOrderAt", "Customer"."tenureDays", "Customer"."purchaseFrequency")
       IS DISTINCT FROM (EXCLUDED."ordersCount", EXCLUDED."grossSales", EXCLUDED."refunds", EXCLUDED."netRevenue", EXCLUDED."averageOrderValue",
-           EXCLUDED."firstOrderAt", EXCLUDED."lastOrderAt", EXCLUDED."tenureDays", EXCLUDED."purchaseFrequency")`);
+           EXCLUDED."firstOrderAt", EXCLUDED."lastOrderAt", EXCLUDED."tenureDays", EXCLUDED."purchaseFrequency")
+      OR ${PROFILE_APPLIES}`);
+  await tx.query(sql`DELETE FROM "ImportProfile" p WHERE p."shopDomain" = ${shop} AND ${inRange(`p."id"`)}`);
   return result.rowCount ?? 0;
 }
 
 /**
- * Recomputes every customer of the shop (every Customer row and every customer with an order), in
- * chunks of RECOMPUTE_CHUNK_CUSTOMERS ids, each chunk one short transaction under the shop's
- * exclusive import lock. Returns the rows whose figures changed.
+ * Folds the profiles the batches appended into one per customer ("ImportProfile"), as applying them
+ * in file order with saveProfiles's rule would: a profile replaces the one before unless it is older,
+ * one without a time always replaces. So the winner comes after the last profile without a time, and
+ * among those is the newest (the latest in the file on a tie). Rows an interrupted earlier pass left
+ * in "ImportProfile" meet the winners with the same rule.
+ */
+async function foldStagedProfiles(shop: string): Promise<void> {
+  await inTransaction(async (tx) => {
+    await tx.query("SET LOCAL synchronous_commit = off");
+    await tx.query(sql`
+      WITH staged AS (DELETE FROM "ImportProfileStage" s WHERE s."shopDomain" = ${shop} RETURNING s.*),
+      marked AS (SELECT staged.*, max(seq) FILTER (WHERE "profileUpdatedAt" IS NULL) OVER (PARTITION BY id) AS last_untimed FROM staged),
+      winners AS (
+        SELECT DISTINCT ON (id) * FROM marked WHERE last_untimed IS NULL OR seq >= last_untimed
+        ORDER BY id, "profileUpdatedAt" DESC NULLS LAST, seq DESC)
+      INSERT INTO "ImportProfile" ("shopDomain", "id", "email", "firstName", "lastName", "profileUpdatedAt")
+      SELECT ${shop}, id, "email", "firstName", "lastName", "profileUpdatedAt" FROM winners ORDER BY id
+      ON CONFLICT ("shopDomain", "id") DO UPDATE SET
+        "email" = EXCLUDED."email", "firstName" = EXCLUDED."firstName", "lastName" = EXCLUDED."lastName",
+        "profileUpdatedAt" = EXCLUDED."profileUpdatedAt"
+      WHERE "ImportProfile"."profileUpdatedAt" IS NULL OR EXCLUDED."profileUpdatedAt" IS NULL
+         OR EXCLUDED."profileUpdatedAt" >= "ImportProfile"."profileUpdatedAt"`);
+  });
+}
+
+/**
+ * Chunk bounds over every customer id of the shop (rows, orders, staged profiles): ascending upper
+ * bounds, the last one null (unbounded). Any partition is correct — each chunk recomputes everything
+ * in its range under the lock — so they are computed once, up front, without it.
+ */
+async function chunkBounds(shop: string, chunk: number): Promise<(bigint | null)[]> {
+  const { rows } = await pool.query<{ upTo: string }>(sql`
+    WITH per AS (
+      SELECT id, sum(orders) AS orders FROM (
+        SELECT o."customerId" AS id, count(*) AS orders FROM "Order" o WHERE o."shopDomain" = ${shop} AND o."customerId" IS NOT NULL GROUP BY 1
+        UNION ALL SELECT c."id", 0 FROM "Customer" c WHERE c."shopDomain" = ${shop}
+        UNION ALL SELECT p."id", 0 FROM "ImportProfile" p WHERE p."shopDomain" = ${shop}) AS x
+      GROUP BY id),
+    weighted AS (SELECT id, floor(sum(1 + orders / 4.0) OVER (ORDER BY id) / ${chunk}) AS bucket FROM per)
+    SELECT max(id)::text AS "upTo" FROM weighted GROUP BY bucket ORDER BY max(id)`);
+  const bounds: (bigint | null)[] = rows.map((row) => BigInt(row.upTo));
+  bounds[bounds.length - 1] = null;
+  return bounds.length > 0 ? bounds : [null];
+}
+
+/**
+ * Writes every customer of the shop (every Customer row, staged profile and customer with an order),
+ * in chunks of about `chunk` customers, each one short transaction under one slot of the shop's
+ * exclusive import lock, IMPORT_LOCK_SLOTS at a time. Returns the rows written.
  */
 export async function recomputeShopCustomers(shop: string, chunk = RECOMPUTE_CHUNK_CUSTOMERS): Promise<number> {
-  let after: bigint | null = null;
-  let changed = 0;
-  for (;;) {
-    const from = after;
-    const done: { changed: number; upTo: bigint | null } = await inTransaction(async (tx) => {
-      await tx.query("SET LOCAL plan_cache_mode = auto");
-      await lockShopExclusive(tx, shop);
-      // The chunk ends at the chunk-th customer row or the (4 × chunk)-th order after `from`, whichever
-      // comes first: at most `chunk` rows and 4 × chunk orders per transaction. Neither: the last chunk.
-      const lower = from?.toString() ?? null;
-      const { rows } = await tx.query<{ byRows: string | null; byOrders: string | null }>(sql`
-        SELECT (SELECT c."id" FROM "Customer" c WHERE c."shopDomain" = ${shop} AND (${lower}::bigint IS NULL OR c."id" > ${lower}::bigint)
-                ORDER BY c."id" OFFSET ${chunk - 1} LIMIT 1)::text AS "byRows",
-               (SELECT o."customerId" FROM "Order" o WHERE o."shopDomain" = ${shop} AND o."customerId" IS NOT NULL
-                  AND (${lower}::bigint IS NULL OR o."customerId" > ${lower}::bigint)
-                ORDER BY o."customerId" OFFSET ${4 * chunk - 1} LIMIT 1)::text AS "byOrders"`);
-      const bounds = [rows[0]?.byRows, rows[0]?.byOrders].filter((id): id is string => id != null).map(BigInt);
-      const upTo = bounds.length === 0 ? null : bounds.reduce((a, b) => (a < b ? a : b));
-      return { changed: await recomputeRange(tx, shop, from, upTo), upTo };
-    });
-    changed += done.changed;
-    if (done.upTo === null) return changed;
-    after = done.upTo;
-  }
+  await foldStagedProfiles(shop);
+  const bounds = await chunkBounds(shop, chunk);
+  let next = 0;
+  let written = 0;
+  const lane = async (slot: number) => {
+    while (next < bounds.length) {
+      const index = next++;
+      const after = index === 0 ? null : bounds[index - 1]!;
+      written += await inTransaction(async (tx) => {
+        // Safe asynchronous commit: the job's next synchronous commit (the run's status) flushes it.
+        await tx.query("SET LOCAL synchronous_commit = off");
+        await tx.query("SET LOCAL plan_cache_mode = auto");
+        await lockShopExclusive(tx, shop, slot);
+        return recomputeRange(tx, shop, after, bounds[index]!);
+      });
+    }
+  };
+  await Promise.all(Array.from({ length: IMPORT_LOCK_SLOTS }, (_, slot) => lane(slot)));
+  return written;
 }

@@ -1,5 +1,6 @@
 // Personal data handling: the compliance webhooks and customers/delete.
 import { prisma } from "~/db.server";
+import { storedLineItems } from "~/orders/line-items";
 import { ensureShopExists } from "~/orders/store.server";
 
 /** customers/redact: erase the customer's personal data for good; anonymous order figures remain. */
@@ -13,6 +14,8 @@ export async function redactCustomer(options: { shop: string; customerId: bigint
       ON CONFLICT ("shopDomain", "id") DO UPDATE SET
         "email" = NULL, "firstName" = NULL, "lastName" = NULL, "redactedAt" = COALESCE("Customer"."redactedAt", now())`;
     await tx.dataRequestExport.deleteMany({ where: { shopDomain: shop, customerId } });
+    await tx.importProfile.deleteMany({ where: { shopDomain: shop, id: customerId } });
+    await tx.importProfileStage.deleteMany({ where: { shopDomain: shop, id: customerId } });
   });
 }
 
@@ -25,6 +28,8 @@ export async function forgetDeletedCustomer(options: { shop: string; customerId:
       INSERT INTO "Customer" ("shopDomain", "id", "deletedAt") VALUES (${shop}, ${customerId}, now())
       ON CONFLICT ("shopDomain", "id") DO UPDATE SET
         "email" = NULL, "firstName" = NULL, "lastName" = NULL, "deletedAt" = COALESCE("Customer"."deletedAt", now())`;
+    await tx.importProfile.deleteMany({ where: { shopDomain: shop, id: customerId } });
+    await tx.importProfileStage.deleteMany({ where: { shopDomain: shop, id: customerId } });
   });
 }
 
@@ -37,7 +42,6 @@ export async function collectCustomerData(options: { shop: string; customerId: b
     prisma.customer.findUnique({ where: { shopDomain_id: { shopDomain: shop, id: customerId } } }),
     prisma.order.findMany({
       where: { shopDomain: shop, customerId },
-      include: { lineItems: true },
       orderBy: { processedAt: "asc" },
     }),
   ]);
@@ -70,13 +74,13 @@ export async function collectCustomerData(options: { shop: string; customerId: b
       processedAt: order.processedAt.toISOString(),
       sourceName: order.sourceName,
       discountCodes: order.discountCodes,
-      lineItems: order.lineItems.map((line) => ({
-        productId: text(line.productId),
-        variantId: text(line.variantId),
+      lineItems: storedLineItems(order.lineItems).map((line) => ({
+        productId: line.productId,
+        variantId: line.variantId,
         sku: line.sku,
         title: line.title,
         quantity: line.quantity,
-        amount: text(line.amount),
+        amount: line.amount,
       })),
     })),
     refunds: refunds.map((refund) => ({

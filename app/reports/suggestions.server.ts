@@ -9,6 +9,8 @@ import type { RfmGroup } from "~/ltv/rfm";
 import type { ValueTier } from "~/ltv/value-tiers";
 
 const BATCH = 100_000;
+/** Orders whose line items one query reads (~3 lines each). */
+const ORDERS_PER_LINE_QUERY = 30_000;
 const DAY_SECONDS = 86_400;
 
 // Amounts are read as hundredths of the shop's currency unit (round(amount × 100)): exact for every
@@ -86,14 +88,18 @@ async function loadOrdersAndLines(shop: string, indexById: ReadonlyMap<string, n
   const productIndex: number[] = [];
   const amountMinor: number[] = [];
   // Lines come in order-id order, as the orders do: walk both together instead of a 5M-entry map.
+  // Each query covers the id range of the next ORDERS_PER_LINE_QUERY counted orders.
   let orderCursor = 0;
-  let afterLine: { orderId: string; id: string } = { orderId: "-1", id: "-1" };
-  for (;;) {
-    const { rows } = await pool.query<{ orderId: string; id: string; product: string | null; title: string; amount: string }>(sql`
-      SELECT l."orderId"::text AS "orderId", l."id"::text AS id, l."productId"::text AS product, l."title", round(l."amount" * 100)::text AS amount
-      FROM "LineItem" l
-      WHERE l."shopDomain" = ${shop} AND (l."orderId", l."id") > (${afterLine.orderId}::bigint, ${afterLine.id}::bigint)
-      ORDER BY l."orderId", l."id" LIMIT ${BATCH}`);
+  for (let from = 0; from < orderIds.length; from += ORDERS_PER_LINE_QUERY) {
+    const first = orderIds[from]!;
+    const last = orderIds[Math.min(from + ORDERS_PER_LINE_QUERY, orderIds.length) - 1]!;
+    const { rows } = await pool.query<{ orderId: string; product: string | null; title: string; amount: string }>(sql`
+      SELECT o."id"::text AS "orderId", l."productId" AS product, l."title", round(l."amount" * 100)::text AS amount
+      FROM "Order" o
+      CROSS JOIN LATERAL ROWS FROM (json_to_recordset(o."lineItems") AS ("productId" text, "title" text, "amount" numeric))
+        WITH ORDINALITY AS l("productId", "title", "amount", position)
+      WHERE o."shopDomain" = ${shop} AND o."id" BETWEEN ${first.toString()}::bigint AND ${last.toString()}::bigint
+      ORDER BY o."id", l.position`);
     for (const row of rows) {
       const orderId = BigInt(row.orderId);
       while (orderCursor < orderIds.length && orderIds[orderCursor]! < orderId) orderCursor++;
@@ -112,9 +118,6 @@ async function loadOrdersAndLines(shop: string, indexById: ReadonlyMap<string, n
       productIndex.push(product);
       amountMinor.push(Number(row.amount));
     }
-    if (rows.length < BATCH) break;
-    const last = rows[rows.length - 1]!;
-    afterLine = { orderId: last.orderId, id: last.id };
   }
 
   return {

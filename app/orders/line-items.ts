@@ -1,0 +1,37 @@
+// An order's line items as stored in its row ("Order"."lineItems", jsonb; docs/decisions/0013).
+// Ids and amounts are strings: exact in JSON, in JavaScript and in PostgreSQL alike.
+import type { LineItemFacts } from "~/ltv/order-facts";
+
+export type StoredLineItem = {
+  id: string;
+  productId: string | null;
+  variantId: string | null;
+  sku: string | null;
+  title: string;
+  quantity: number;
+  /** price × quantity − line discounts, shop money, a decimal string. */
+  amount: string;
+};
+
+export function toStoredLineItem(line: LineItemFacts): StoredLineItem {
+  return {
+    id: line.id.toString(),
+    productId: line.productId?.toString() ?? null,
+    variantId: line.variantId?.toString() ?? null,
+    sku: line.sku,
+    title: line.title,
+    quantity: line.quantity,
+    amount: line.amount.toString(),
+  };
+}
+
+/** The jsonb text of an order's line items. */
+export function lineItemsJson(lines: readonly LineItemFacts[]): string {
+  return JSON.stringify(lines.map(toStoredLineItem));
+}
+
+/** Reads the column as Prisma or pg return it; anything else is a bug, not data to guess at. */
+export function storedLineItems(value: unknown): StoredLineItem[] {
+  if (!Array.isArray(value)) throw new Error(`Order.lineItems is not an array: ${JSON.stringify(value)?.slice(0, 200)}`);
+  return value as StoredLineItem[];
+}
