@@ -132,7 +132,7 @@ describe("a merchant installs Tenure with three years of history", () => {
     const shop = "history.myshopify.com";
     const lines = await generatedHistory(3_000, 7);
     const result = await importLines(shop, lines);
-    expect(result).toEqual({ linesRead: lines.length, ordersImported: 3_000, malformedLines: 0 });
+    expect(result).toMatchObject({ linesRead: lines.length, ordersImported: 3_000, malformedLines: 0 });
     const expected = expectedPerCustomer(lines);
     expect(expected.size).toBeGreaterThan(500);
     expect(await customerFigures(shop)).toEqual(expected);
@@ -255,7 +255,7 @@ describe("a result file with a broken line", () => {
     const good = 6_300_000_000_000_000_001n;
     const lines = [bulkOrder(good, 6_300_000_000_000_000_900n, "12.50", "2026-05-01T12:00:00Z"), '{"id":"gid://shopify/Order/1","totalPriceSet":', bulkLineItem(31n, good, "12.50")];
     const result = await importLines(shop, lines);
-    expect(result).toEqual({ linesRead: 3, ordersImported: 1, malformedLines: 1 });
+    expect(result).toMatchObject({ linesRead: 3, ordersImported: 1, malformedLines: 1 });
     const failures = await prisma.failedJob.findMany({ where: { shopDomain: shop } });
     expect(failures.map((f) => [f.topic, f.rawBody, f.attempts])).toEqual([["BULK_IMPORT", lines[1], 1]]);
     expect(failures[0]!.reason).toMatch(/^line 2: line is not valid JSON/);
@@ -321,7 +321,7 @@ describe("customers are recomputed once, after the import's last batch", () => {
     // Batches write facts only: the figures are not there yet.
     expect(await customerFigures(shop)).not.toEqual(expectedPerCustomer(lines));
     const resumed = await importLines(shop, lines, { skipLines: lines.length });
-    expect(resumed).toEqual({ linesRead: lines.length, ordersImported: 0, malformedLines: 0 });
+    expect(resumed).toMatchObject({ linesRead: lines.length, ordersImported: 0, malformedLines: 0 });
     expect(await customerFigures(shop)).toEqual(expectedPerCustomer(lines));
     expect(await figureRows(shop)).toEqual(await exactFigureRows(shop));
   });

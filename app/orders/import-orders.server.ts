@@ -87,7 +87,7 @@ async function copyRows(tx: Db, table: string, rows: readonly Cell[][]): Promise
 // Per connection: temporary tables emptied at every commit. Looked up in every batch rather than
 // remembered in JS: a batch that created them and then rolled back took them with it.
 async function ensureStaging(tx: Db): Promise<void> {
-  const { rows } = await tx.query<{ ready: boolean }>(`SELECT to_regclass('pg_temp.import_written') IS NOT NULL AS ready`);
+  const { rows } = await tx.query<{ ready: boolean }>(`SELECT to_regclass('pg_temp.import_refund') IS NOT NULL AS ready`);
   if (rows[0]?.ready) return;
   await tx.query(`
     CREATE TEMP TABLE IF NOT EXISTS import_order (
@@ -98,8 +98,7 @@ async function ensureStaging(tx: Db): Promise<void> {
       discount_codes text[], line_items json) ON COMMIT DELETE ROWS;
     CREATE TEMP TABLE IF NOT EXISTS import_refund (
       id bigint, order_id bigint, created_at timestamp(3), processed_at timestamp(3), transactions numeric, adjustments numeric)
-      ON COMMIT DELETE ROWS;
-    CREATE TEMP TABLE IF NOT EXISTS import_written (id bigint, inserted boolean) ON COMMIT DELETE ROWS;`);
+      ON COMMIT DELETE ROWS;`);
 }
 
 /**
@@ -169,45 +168,63 @@ export async function importOrdersIn(
     }
     await stageProfiles(tx, shop, profilesInOrder(orders));
 
-    const { rows: refundSums } = await tx.query<{ id: string; total: string }>(sql`
-      SELECT r."orderId"::text AS id, sum(r."transactionsAmount")::text AS total FROM "Refund" r
-      WHERE r."shopDomain" = ${shop} AND r."orderId" = ANY(${orders.map((o) => o.order.id.toString())}::bigint[])
-      GROUP BY r."orderId"`);
-    const refundsOf = new Map(refundSums.map((row) => [row.id, money(row.total)]));
-
+    // What the store has of each order: the row, a deletion, its refunds' Σ (for `refunded`). Under
+    // the exclusive import lock this stays true until the batch commits.
+    const { rows: known } = await tx.query<{ id: string; stored: boolean; deleted: boolean; refunds: string | null; now: Date }>(sql`
+      SELECT k.id::text AS id,
+             EXISTS (SELECT 1 FROM "Order" o WHERE o."shopDomain" = ${shop} AND o."id" = k.id) AS stored,
+             EXISTS (SELECT 1 FROM "DeletedOrder" d WHERE d."shopDomain" = ${shop} AND d."id" = k.id) AS deleted,
+             (SELECT sum(r."transactionsAmount") FROM "Refund" r WHERE r."shopDomain" = ${shop} AND r."orderId" = k.id)::text AS refunds,
+             now() AS now
+      FROM unnest(${orders.map((o) => o.order.id.toString())}::bigint[]) AS k(id)`);
+    const knownOf = new Map(known.map((row) => [row.id, row]));
+    const now = known[0]!.now.toISOString();
+    const cellsOf = ({ order: o, versionHash }: ImportedOrder, refunds: string | null): Cell[] => [
+      o.id, o.customerId, o.name, o.currency, o.presentmentCurrency, o.totalPrice.toString(), o.presentmentTotalPrice.toString(),
+      o.subtotalPrice.toString(), o.totalDiscounts.toString(), o.totalTax.toString(), o.totalShipping.toString(),
+      refundedCell(o, refunds === null ? undefined : money(refunds)),
+      o.financialStatus, iso(o.cancelledAt), o.test, iso(o.createdAt), iso(o.processedAt), iso(o.updatedAt), versionHash,
+      o.sourceName, textArrayLiteral(o.discountCodes), lineItemsJson(o.lineItems),
+    ];
+    const fresh: Cell[][] = [];
+    const storedBefore: Cell[][] = [];
+    for (const imported of orders) {
+      const state = knownOf.get(imported.order.id.toString())!;
+      if (state.stored) storedBefore.push(cellsOf(imported, state.refunds));
+      else fresh.push([shop, ...cellsOf(imported, state.refunds), state.deleted ? now : null, now]);
+    }
+    // Orders new to the store go straight in: one COPY, no staging, nothing to compare. An order
+    // deleted before it arrived is stored deleted.
     await copyRows(
       tx,
-      "import_order",
-      orders.map(({ order: o, versionHash }) => [
-        o.id, o.customerId, o.name, o.currency, o.presentmentCurrency, o.totalPrice.toString(), o.presentmentTotalPrice.toString(),
-        o.subtotalPrice.toString(), o.totalDiscounts.toString(), o.totalTax.toString(), o.totalShipping.toString(),
-        refundedCell(o, refundsOf.get(o.id.toString())),
-        o.financialStatus, iso(o.cancelledAt), o.test, iso(o.createdAt), iso(o.processedAt), iso(o.updatedAt), versionHash,
-        o.sourceName, textArrayLiteral(o.discountCodes), lineItemsJson(o.lineItems),
-      ]),
+      `"Order" ("shopDomain", "id", "customerId", "name", "currency", "presentmentCurrency", "totalPrice", "presentmentTotalPrice",
+        "subtotalPrice", "totalDiscounts", "totalTax", "totalShipping", "refunded", "financialStatus", "cancelledAt", "test",
+        "shopifyCreatedAt", "processedAt", "shopifyUpdatedAt", "versionHash", "sourceName", "discountCodes", "lineItems",
+        "deletedAt", "storedAt")`,
+      fresh,
     );
-    // New orders and newer versions are written (isNewerVersion in SQL: updated_at, then the hash in
-    // code-point order); an order deleted before it arrived is stored deleted.
-    const { rows: written } = await tx.query<{ id: string }>(sql`
-      WITH written AS (
-        INSERT INTO "Order" ("shopDomain", "id", "customerId", "name", "currency", "presentmentCurrency", "totalPrice",
-          "presentmentTotalPrice", "subtotalPrice", "totalDiscounts", "totalTax", "totalShipping", "refunded", "financialStatus",
-          "cancelledAt", "test", "shopifyCreatedAt", "processedAt", "shopifyUpdatedAt", "versionHash", "sourceName",
-          "discountCodes", "lineItems", "deletedAt", "storedAt")
-        SELECT ${shop}, v.id, v.customer_id, v.name, v.currency, v.presentment_currency, v.total_price, v.presentment_total_price,
-               v.subtotal_price, v.total_discounts, v.total_tax, v.total_shipping, v.refunded, v.financial_status, v.cancelled_at,
-               v.test, v.created_at, v.processed_at, v.updated_at, v.version_hash, v.source_name,
-               v.discount_codes, v.line_items,
-               CASE WHEN EXISTS (SELECT 1 FROM "DeletedOrder" d WHERE d."shopDomain" = ${shop} AND d."id" = v.id) THEN now() END, now()
-        FROM import_order v
-        ${ORDER_UPSERT_NEWER}
-        RETURNING "id", (xmax = 0) AS inserted),
-      kept AS (INSERT INTO import_written SELECT id, inserted FROM written)
-      SELECT id::text AS id FROM written`);
-    outcome.stored = written.length;
-    outcome.stale = orders.length - written.length;
+    // Orders the store has: written only when newer (isNewerVersion in SQL: updated_at, then the hash
+    // in code-point order).
+    await copyRows(tx, "import_order", storedBefore);
+    const { rows: written } =
+      storedBefore.length === 0
+        ? { rows: [] as { id: string }[] }
+        : await tx.query<{ id: string }>(sql`
+      INSERT INTO "Order" ("shopDomain", "id", "customerId", "name", "currency", "presentmentCurrency", "totalPrice",
+        "presentmentTotalPrice", "subtotalPrice", "totalDiscounts", "totalTax", "totalShipping", "refunded", "financialStatus",
+        "cancelledAt", "test", "shopifyCreatedAt", "processedAt", "shopifyUpdatedAt", "versionHash", "sourceName",
+        "discountCodes", "lineItems", "deletedAt", "storedAt")
+      SELECT ${shop}, v.id, v.customer_id, v.name, v.currency, v.presentment_currency, v.total_price, v.presentment_total_price,
+             v.subtotal_price, v.total_discounts, v.total_tax, v.total_shipping, v.refunded, v.financial_status, v.cancelled_at,
+             v.test, v.created_at, v.processed_at, v.updated_at, v.version_hash, v.source_name, v.discount_codes, v.line_items,
+             CASE WHEN EXISTS (SELECT 1 FROM "DeletedOrder" d WHERE d."shopDomain" = ${shop} AND d."id" = v.id) THEN now() END, now()
+      FROM import_order v
+      ${ORDER_UPSERT_NEWER}
+      RETURNING "id"::text AS id`);
+    outcome.stored = fresh.length + written.length;
+    outcome.stale = storedBefore.length - written.length;
     // An older or identical version: only refunds it carried may be new; bring `refunded` in step.
-    const writtenIds = new Set(written.map((w) => w.id));
+    const writtenIds = new Set([...written.map((w) => w.id), ...fresh.map((row) => String(row[1]))]);
     const staleWithRefunds = orders.filter((o) => !writtenIds.has(o.order.id.toString()) && o.order.refunds.length > 0).map((o) => ({ shop, id: o.order.id }));
     if (staleWithRefunds.length > 0) {
       const refundState = await readRefundState(tx, staleWithRefunds);
