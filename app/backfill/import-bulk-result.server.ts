@@ -129,7 +129,7 @@ export async function importBulkResult(options: {
     if (failure) return;
     if (batchesWritten === 1) {
       await Promise.all(inFlight);
-      await pool.query(`ANALYZE "Order"`);
+      await pool.query(`ANALYZE "Order", "Refund", "DeletedOrder"`);
     }
     batchesWritten += 1;
     const written = writeBatch(shop, cut).then((failed) => {

@@ -9,13 +9,13 @@
 // SHARED first, so no per-order or per-customer lock is needed.
 // Customers are NOT written here: profiles wait in "ImportProfile", and the import writes every
 // customer of the shop once, profile and figures together, after its last batch (recomputeShopCustomers).
-import { from as copyFrom } from "pg-copy-streams";
 import { type Money, money } from "~/ltv/money";
 import { type CustomerProfile, type OrderFacts, isNewerVersion, moneyRefunded } from "~/ltv/order-facts";
 import { type Db, sql } from "~/pg.server";
 import { BULK_VERSION_PREFIX, type ImportedOrder, type LateLineItem } from "~/backfill/bulk-orders";
 import { ORDER_UPSERT_NEWER, keyText, readRefundState, readStoredOrders, updateRefunded } from "./apply-order-events.server";
 import { lineItemsJson, storedLineItems, toStoredLineItem } from "./line-items";
+import { type Cell, copyRows } from "./copy-rows.server";
 import { ensureShop } from "./store.server";
 
 export type ImportOutcome = {
@@ -41,14 +41,6 @@ function newestPerOrder(orders: readonly ImportedOrder[]): ImportedOrder[] {
   return [...newest.values()];
 }
 
-// ---- COPY text format ------------------------------------------------------------------------------
-type Cell = string | number | boolean | bigint | null | undefined;
-const ESCAPES: Record<string, string> = { "\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t" };
-function cell(value: Cell): string {
-  if (value === null || value === undefined) return "\\N";
-  const text = typeof value === "string" ? value : String(value);
-  return /[\\\n\r\t]/.test(text) ? text.replace(/[\\\n\r\t]/g, (c) => ESCAPES[c]!) : text;
-}
 const iso = (date: Date | null) => date?.toISOString() ?? null;
 
 /** A PostgreSQL text[] literal: every element quoted, so commas, braces and NULL stay text. */
@@ -61,27 +53,6 @@ function textArrayLiteral(values: readonly string[]): string {
 function refundedCell(order: OrderFacts, refundsInPresentment: Money | undefined): string {
   if (refundsInPresentment === undefined) return "0";
   return moneyRefunded(order, [{ transactionsAmount: refundsInPresentment }]).toString();
-}
-
-/** COPY rows into a table of this connection; rows are arrays of cells in the table's column order. */
-async function copyRows(tx: Db, table: string, rows: readonly Cell[][]): Promise<void> {
-  if (rows.length === 0) return;
-  const stream = tx.query(copyFrom(`COPY ${table} FROM STDIN`));
-  const done = new Promise<void>((resolve, reject) => {
-    stream.on("finish", resolve);
-    stream.on("error", reject);
-  });
-  // A few hundred KB per write: bounded chunks, not one string of the whole batch.
-  let chunk = "";
-  for (const row of rows) {
-    chunk += row.map(cell).join("\t") + "\n";
-    if (chunk.length > 256 * 1024) {
-      if (!stream.write(chunk)) await new Promise((resolve) => stream.once("drain", resolve));
-      chunk = "";
-    }
-  }
-  stream.end(chunk);
-  await done;
 }
 
 // Per connection: temporary tables emptied at every commit. Looked up in every batch rather than
@@ -170,13 +141,14 @@ export async function importOrdersIn(
 
     // What the store has of each order: the row, a deletion, its refunds' Σ (for `refunded`). Under
     // the exclusive import lock this stays true until the batch commits.
+    const ids = orders.map((o) => o.order.id.toString());
     const { rows: known } = await tx.query<{ id: string; stored: boolean; deleted: boolean; refunds: string | null; now: Date }>(sql`
-      SELECT k.id::text AS id,
-             EXISTS (SELECT 1 FROM "Order" o WHERE o."shopDomain" = ${shop} AND o."id" = k.id) AS stored,
-             EXISTS (SELECT 1 FROM "DeletedOrder" d WHERE d."shopDomain" = ${shop} AND d."id" = k.id) AS deleted,
-             (SELECT sum(r."transactionsAmount") FROM "Refund" r WHERE r."shopDomain" = ${shop} AND r."orderId" = k.id)::text AS refunds,
-             now() AS now
-      FROM unnest(${orders.map((o) => o.order.id.toString())}::bigint[]) AS k(id)`);
+      SELECT k.id::text AS id, o."id" IS NOT NULL AS stored, d."id" IS NOT NULL AS deleted, r.total::text AS refunds, now() AS now
+      FROM unnest(${ids}::bigint[]) AS k(id)
+      LEFT JOIN "Order" o ON o."shopDomain" = ${shop} AND o."id" = k.id
+      LEFT JOIN "DeletedOrder" d ON d."shopDomain" = ${shop} AND d."id" = k.id
+      LEFT JOIN (SELECT r."orderId", sum(r."transactionsAmount") AS total FROM "Refund" r
+                 WHERE r."shopDomain" = ${shop} AND r."orderId" = ANY(${ids}::bigint[]) GROUP BY r."orderId") AS r ON r."orderId" = k.id`);
     const knownOf = new Map(known.map((row) => [row.id, row]));
     const now = known[0]!.now.toISOString();
     const cellsOf = ({ order: o, versionHash }: ImportedOrder, refunds: string | null): Cell[] => [

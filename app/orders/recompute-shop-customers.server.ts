@@ -17,6 +17,7 @@ import { figuresFromTotals } from "~/ltv/customer-figures";
 import { money } from "~/ltv/money";
 import { type Db, SqlText, inTransaction, pool, sql } from "~/pg.server";
 import { IMPORT_LOCK_SLOTS, lockShopExclusive } from "./apply-order-events.server";
+import { copyRows } from "./copy-rows.server";
 
 const iso = (date: Date | null) => date?.toISOString() ?? null;
 
@@ -35,7 +36,20 @@ async function recomputeRange(tx: Db, shop: string, after: bigint | null, upTo: 
   const inRange = (column: string) =>
     new SqlText(`${after === null ? "true" : `${column} > ${after.toString()}`} AND ${upTo === null ? "true" : `${column} <= ${upTo.toString()}`}`);
   // Every customer in the range: those with a row (their orders may all have moved away), with orders, or with a staged profile.
-  const { rows } = await tx.query<{ id: string; count: number; gross: string | null; refunds: string | null; first: Date | null; last: Date | null }>(sql`
+  const { rows } = await tx.query<{
+    id: string;
+    count: number;
+    gross: string | null;
+    refunds: string | null;
+    first: Date | null;
+    last: Date | null;
+    hasRow: boolean;
+    staged: boolean;
+    email: string | null;
+    firstName: string | null;
+    lastName: string | null;
+    profileUpdatedAt: Date | null;
+  }>(sql`
     WITH totals AS (
       SELECT o."customerId" AS id, count(*)::int AS count, sum(o."totalPrice")::text AS gross, sum(o."refunded")::text AS refunds,
              min(o."processedAt") AT TIME ZONE 'UTC' AS first, max(o."processedAt") AT TIME ZONE 'UTC' AS last
@@ -44,19 +58,46 @@ async function recomputeRange(tx: Db, shop: string, after: bigint | null, upTo: 
         AND NOT o."test" AND o."cancelledAt" IS NULL AND o."deletedAt" IS NULL
       GROUP BY o."customerId"),
     ids AS (
-      SELECT c."id" FROM "Customer" c WHERE c."shopDomain" = ${shop} AND ${inRange(`c."id"`)}
-      UNION
-      SELECT p."id" FROM "ImportProfile" p WHERE p."shopDomain" = ${shop} AND ${inRange(`p."id"`)}
-      UNION
-      SELECT DISTINCT o."customerId" FROM "Order" o
-      WHERE o."shopDomain" = ${shop} AND o."customerId" IS NOT NULL AND ${inRange(`o."customerId"`)})
-    SELECT ids."id"::text AS id, COALESCE(t.count, 0) AS count, t.gross, t.refunds, t.first, t.last
+      SELECT id, bool_or(has_row) AS has_row FROM (
+        SELECT c."id", true AS has_row FROM "Customer" c WHERE c."shopDomain" = ${shop} AND ${inRange(`c."id"`)}
+        UNION ALL
+        SELECT p."id", false FROM "ImportProfile" p WHERE p."shopDomain" = ${shop} AND ${inRange(`p."id"`)}
+        UNION ALL
+        SELECT DISTINCT o."customerId", false FROM "Order" o
+        WHERE o."shopDomain" = ${shop} AND o."customerId" IS NOT NULL AND ${inRange(`o."customerId"`)}) AS any_id
+      GROUP BY id)
+    SELECT ids."id"::text AS id, COALESCE(t.count, 0) AS count, t.gross, t.refunds, t.first, t.last, ids.has_row AS "hasRow",
+           p."id" IS NOT NULL AS staged, p."email", p."firstName", p."lastName", p."profileUpdatedAt" AT TIME ZONE 'UTC' AS "profileUpdatedAt"
     FROM ids LEFT JOIN totals t ON t.id = ids."id"
+    LEFT JOIN "ImportProfile" p ON p."shopDomain" = ${shop} AND p."id" = ids."id"
     ORDER BY ids."id"`);
   if (rows.length === 0) return 0;
-  const figures = rows.map((row) =>
-    figuresFromTotals({ ordersCount: row.count, grossSales: money(row.gross ?? 0), refunds: money(row.refunds ?? 0), firstOrderAt: row.first, lastOrderAt: row.last }),
+  const figuresOf = (row: (typeof rows)[number]) =>
+    figuresFromTotals({ ordersCount: row.count, grossSales: money(row.gross ?? 0), refunds: money(row.refunds ?? 0), firstOrderAt: row.first, lastOrderAt: row.last });
+
+  // Customers without a row (most, in a first import) go straight in with COPY: nothing to compare.
+  // Under the import lock only an erasure can add a row meanwhile; its key violation fails the chunk,
+  // and the retried import finds the row.
+  const fresh = rows.filter((row) => !row.hasRow);
+  await copyRows(
+    tx,
+    `"Customer" ("shopDomain", "id", "email", "firstName", "lastName", "profileUpdatedAt", "ordersCount", "grossSales", "refunds",
+      "netRevenue", "averageOrderValue", "firstOrderAt", "lastOrderAt", "tenureDays", "purchaseFrequency", "figuresUpdatedAt")`,
+    fresh.map((row) => {
+      const f = figuresOf(row);
+      return [
+        shop, row.id, row.email, row.firstName, row.lastName, iso(row.profileUpdatedAt), f.ordersCount, f.grossSales.toString(),
+        f.refunds.toString(), f.netRevenue.toString(), f.averageOrderValue?.toString() ?? null, iso(f.firstOrderAt), iso(f.lastOrderAt),
+        f.tenureDays, f.purchaseFrequency, new Date().toISOString(),
+      ];
+    }),
   );
+  const existing = rows.filter((row) => row.hasRow);
+  if (existing.length === 0) {
+    await tx.query(sql`DELETE FROM "ImportProfile" p WHERE p."shopDomain" = ${shop} AND ${inRange(`p."id"`)}`);
+    return fresh.length;
+  }
+  const figures = existing.map(figuresOf);
   // The profile offered is the staged one, else the stored one (which then changes nothing). Only rows
   // whose figures or profile differ are written: a re-import that changes nothing leaves every row as it was.
   const result = await tx.query(sql`
@@ -68,7 +109,7 @@ async function recomputeRange(tx: Db, shop: string, after: bigint | null, upTo: 
            CASE WHEN p."id" IS NOT NULL THEN p."profileUpdatedAt" ELSE c."profileUpdatedAt" END,
            f.orders_count, f.gross_sales, f.refunds, f.net_revenue, f.average_order_value, f.first_order_at, f.last_order_at,
            f.tenure_days, f.purchase_frequency, now()
-    FROM unnest(${rows.map((r) => r.id)}::bigint[], ${figures.map((f) => f.ordersCount)}::int[],
+    FROM unnest(${existing.map((r) => r.id)}::bigint[], ${figures.map((f) => f.ordersCount)}::int[],
                 ${figures.map((f) => f.grossSales.toString())}::numeric[], ${figures.map((f) => f.refunds.toString())}::numeric[],
                 ${figures.map((f) => f.netRevenue.toString())}::numeric[], ${figures.map((f) => f.averageOrderValue?.toString() ?? null)}::numeric[],
                 ${figures.map((f) => iso(f.firstOrderAt))}::timestamp(3)[], ${figures.map((f) => iso(f.lastOrderAt))}::timestamp(3)[],
@@ -91,7 +132,7 @@ async function recomputeRange(tx: Db, shop: string, after: bigint | null, upTo: 
            EXCLUDED."firstOrderAt", EXCLUDED."lastOrderAt", EXCLUDED."tenureDays", EXCLUDED."purchaseFrequency")
       OR ${PROFILE_APPLIES}`);
   await tx.query(sql`DELETE FROM "ImportProfile" p WHERE p."shopDomain" = ${shop} AND ${inRange(`p."id"`)}`);
-  return result.rowCount ?? 0;
+  return fresh.length + (result.rowCount ?? 0);
 }
 
 /**
@@ -147,6 +188,8 @@ async function chunkBounds(shop: string, chunk: number): Promise<(bigint | null)
  */
 export async function recomputeShopCustomers(shop: string, chunk = RECOMPUTE_CHUNK_CUSTOMERS): Promise<number> {
   await foldStagedProfiles(shop);
+  // The tables this pass reads grew by a whole import: plans need their new sizes.
+  await pool.query(`ANALYZE "ImportProfile", "Customer", "Order"`);
   const bounds = await chunkBounds(shop, chunk);
   let next = 0;
   let written = 0;
