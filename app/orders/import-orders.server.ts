@@ -79,7 +79,7 @@ async function ensureStaging(tx: Db): Promise<void> {
 async function stageProfiles(tx: Db, shop: string, profiles: readonly CustomerProfile[]): Promise<void> {
   await copyRows(
     tx,
-    `"ImportProfileStage" ("shopDomain", "id", "email", "firstName", "lastName", "profileUpdatedAt")`,
+    `"ImportProfile" ("shopDomain", "id", "email", "firstName", "lastName", "profileUpdatedAt")`,
     profiles.map((p) => [shop, p.id, p.email, p.firstName, p.lastName, iso(p.updatedAt)]),
   );
 }

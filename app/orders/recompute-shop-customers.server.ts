@@ -1,13 +1,14 @@
 // Writes every customer of a shop from stored facts, set-based and in chunks: the end of every
-// backfill run (docs/decisions/0010, 0013). Import batches write orders, refunds and staged profiles
-// ("ImportProfile") only; here each customer is written once, profile and figures together.
+// backfill run (docs/decisions/0010, 0013). Import batches write orders and refunds, and append
+// profiles to "ImportProfile"; here each customer is written once, profile and figures together.
 //
 // Exactness: SQL only sums and takes extremes over the counted orders (exact numeric sums, timestamps
 // to the millisecond); the figures are then finished by figuresFromTotals, the second half of
 // computeCustomerFigures itself. A randomized test compares this with recomputeCustomers.
 //
-// Profiles: a staged profile is written with saveProfiles's rule (never over an erasure, never over a
-// newer profile), checked against the row as it is when written, then unstaged.
+// Profiles: a customer's appended profiles are folded into one (winners, below) and written with
+// saveProfiles's rule (never over an erasure, never over a newer profile), checked against the row as
+// it is when written; then the chunk's appended profiles are deleted.
 //
 // Locking: each chunk is one transaction under one slot of the shop's EXCLUSIVE import lock, so no
 // webhook-path write of the shop (which takes every slot SHARED first) runs meanwhile; chunks cover
@@ -50,7 +51,17 @@ async function recomputeRange(tx: Db, shop: string, after: bigint | null, upTo: 
     lastName: string | null;
     profileUpdatedAt: Date | null;
   }>(sql`
-    WITH totals AS (
+    WITH staged AS (
+      SELECT p.*, max(p."seq") FILTER (WHERE p."profileUpdatedAt" IS NULL) OVER (PARTITION BY p."id") AS last_untimed
+      FROM "ImportProfile" p WHERE p."shopDomain" = ${shop} AND ${inRange(`p."id"`)}),
+    -- One profile per customer, as applying them in file order with saveProfiles's rule would give: a
+    -- profile replaces the one before unless it is older, one without a time always replaces. So the
+    -- winner comes after the last one without a time, and among those is the newest (latest on a tie).
+    winners AS (
+      SELECT DISTINCT ON (s."id") s."id", s."email", s."firstName", s."lastName", s."profileUpdatedAt"
+      FROM staged s WHERE s.last_untimed IS NULL OR s."seq" >= s.last_untimed
+      ORDER BY s."id", s."profileUpdatedAt" DESC NULLS LAST, s."seq" DESC),
+    totals AS (
       SELECT o."customerId" AS id, count(*)::int AS count, sum(o."totalPrice")::text AS gross, sum(o."refunded")::text AS refunds,
              min(o."processedAt") AT TIME ZONE 'UTC' AS first, max(o."processedAt") AT TIME ZONE 'UTC' AS last
       FROM "Order" o
@@ -61,7 +72,7 @@ async function recomputeRange(tx: Db, shop: string, after: bigint | null, upTo: 
       SELECT id, bool_or(has_row) AS has_row FROM (
         SELECT c."id", true AS has_row FROM "Customer" c WHERE c."shopDomain" = ${shop} AND ${inRange(`c."id"`)}
         UNION ALL
-        SELECT p."id", false FROM "ImportProfile" p WHERE p."shopDomain" = ${shop} AND ${inRange(`p."id"`)}
+        SELECT w."id", false FROM winners w
         UNION ALL
         SELECT DISTINCT o."customerId", false FROM "Order" o
         WHERE o."shopDomain" = ${shop} AND o."customerId" IS NOT NULL AND ${inRange(`o."customerId"`)}) AS any_id
@@ -69,7 +80,7 @@ async function recomputeRange(tx: Db, shop: string, after: bigint | null, upTo: 
     SELECT ids."id"::text AS id, COALESCE(t.count, 0) AS count, t.gross, t.refunds, t.first, t.last, ids.has_row AS "hasRow",
            p."id" IS NOT NULL AS staged, p."email", p."firstName", p."lastName", p."profileUpdatedAt" AT TIME ZONE 'UTC' AS "profileUpdatedAt"
     FROM ids LEFT JOIN totals t ON t.id = ids."id"
-    LEFT JOIN "ImportProfile" p ON p."shopDomain" = ${shop} AND p."id" = ids."id"
+    LEFT JOIN winners p ON p."id" = ids."id"
     ORDER BY ids."id"`);
   if (rows.length === 0) return 0;
   const figuresOf = (row: (typeof rows)[number]) =>
@@ -104,18 +115,21 @@ async function recomputeRange(tx: Db, shop: string, after: bigint | null, upTo: 
     INSERT INTO "Customer" ("shopDomain", "id", "email", "firstName", "lastName", "profileUpdatedAt", "ordersCount", "grossSales", "refunds", "netRevenue",
                             "averageOrderValue", "firstOrderAt", "lastOrderAt", "tenureDays", "purchaseFrequency", "figuresUpdatedAt")
     SELECT ${shop}, f.id,
-           CASE WHEN p."id" IS NOT NULL THEN p."email" ELSE c."email" END, CASE WHEN p."id" IS NOT NULL THEN p."firstName" ELSE c."firstName" END,
-           CASE WHEN p."id" IS NOT NULL THEN p."lastName" ELSE c."lastName" END,
-           CASE WHEN p."id" IS NOT NULL THEN p."profileUpdatedAt" ELSE c."profileUpdatedAt" END,
+           CASE WHEN f.staged THEN f.email ELSE c."email" END, CASE WHEN f.staged THEN f.first_name ELSE c."firstName" END,
+           CASE WHEN f.staged THEN f.last_name ELSE c."lastName" END,
+           CASE WHEN f.staged THEN f.profile_updated_at ELSE c."profileUpdatedAt" END,
            f.orders_count, f.gross_sales, f.refunds, f.net_revenue, f.average_order_value, f.first_order_at, f.last_order_at,
            f.tenure_days, f.purchase_frequency, now()
     FROM unnest(${existing.map((r) => r.id)}::bigint[], ${figures.map((f) => f.ordersCount)}::int[],
                 ${figures.map((f) => f.grossSales.toString())}::numeric[], ${figures.map((f) => f.refunds.toString())}::numeric[],
                 ${figures.map((f) => f.netRevenue.toString())}::numeric[], ${figures.map((f) => f.averageOrderValue?.toString() ?? null)}::numeric[],
                 ${figures.map((f) => iso(f.firstOrderAt))}::timestamp(3)[], ${figures.map((f) => iso(f.lastOrderAt))}::timestamp(3)[],
-                ${figures.map((f) => f.tenureDays)}::float8[], ${figures.map((f) => f.purchaseFrequency)}::float8[])
-      AS f(id, orders_count, gross_sales, refunds, net_revenue, average_order_value, first_order_at, last_order_at, tenure_days, purchase_frequency)
-    LEFT JOIN "ImportProfile" p ON p."shopDomain" = ${shop} AND p."id" = f.id
+                ${figures.map((f) => f.tenureDays)}::float8[], ${figures.map((f) => f.purchaseFrequency)}::float8[],
+                ${existing.map((r) => String(r.staged))}::boolean[], ${existing.map((r) => r.email)}::text[],
+                ${existing.map((r) => r.firstName)}::text[], ${existing.map((r) => r.lastName)}::text[],
+                ${existing.map((r) => iso(r.profileUpdatedAt))}::timestamp(3)[])
+      AS f(id, orders_count, gross_sales, refunds, net_revenue, average_order_value, first_order_at, last_order_at, tenure_days,
+           purchase_frequency, staged, email, first_name, last_name, profile_updated_at)
     LEFT JOIN "Customer" c ON c."shopDomain" = ${shop} AND c."id" = f.id
     ON CONFLICT ("shopDomain", "id") DO UPDATE SET
       "ordersCount" = EXCLUDED."ordersCount", "grossSales" = EXCLUDED."grossSales", "refunds" = EXCLUDED."refunds",
@@ -133,32 +147,6 @@ async function recomputeRange(tx: Db, shop: string, after: bigint | null, upTo: 
       OR ${PROFILE_APPLIES}`);
   await tx.query(sql`DELETE FROM "ImportProfile" p WHERE p."shopDomain" = ${shop} AND ${inRange(`p."id"`)}`);
   return fresh.length + (result.rowCount ?? 0);
-}
-
-/**
- * Folds the profiles the batches appended into one per customer ("ImportProfile"), as applying them
- * in file order with saveProfiles's rule would: a profile replaces the one before unless it is older,
- * one without a time always replaces. So the winner comes after the last profile without a time, and
- * among those is the newest (the latest in the file on a tie). Rows an interrupted earlier pass left
- * in "ImportProfile" meet the winners with the same rule.
- */
-async function foldStagedProfiles(shop: string): Promise<void> {
-  await inTransaction(async (tx) => {
-    await tx.query("SET LOCAL synchronous_commit = off");
-    await tx.query(sql`
-      WITH staged AS (DELETE FROM "ImportProfileStage" s WHERE s."shopDomain" = ${shop} RETURNING s.*),
-      marked AS (SELECT staged.*, max(seq) FILTER (WHERE "profileUpdatedAt" IS NULL) OVER (PARTITION BY id) AS last_untimed FROM staged),
-      winners AS (
-        SELECT DISTINCT ON (id) * FROM marked WHERE last_untimed IS NULL OR seq >= last_untimed
-        ORDER BY id, "profileUpdatedAt" DESC NULLS LAST, seq DESC)
-      INSERT INTO "ImportProfile" ("shopDomain", "id", "email", "firstName", "lastName", "profileUpdatedAt")
-      SELECT ${shop}, id, "email", "firstName", "lastName", "profileUpdatedAt" FROM winners ORDER BY id
-      ON CONFLICT ("shopDomain", "id") DO UPDATE SET
-        "email" = EXCLUDED."email", "firstName" = EXCLUDED."firstName", "lastName" = EXCLUDED."lastName",
-        "profileUpdatedAt" = EXCLUDED."profileUpdatedAt"
-      WHERE "ImportProfile"."profileUpdatedAt" IS NULL OR EXCLUDED."profileUpdatedAt" IS NULL
-         OR EXCLUDED."profileUpdatedAt" >= "ImportProfile"."profileUpdatedAt"`);
-  });
 }
 
 /**
@@ -187,7 +175,6 @@ async function chunkBounds(shop: string, chunk: number): Promise<(bigint | null)
  * exclusive import lock, IMPORT_LOCK_SLOTS at a time. Returns the rows written.
  */
 export async function recomputeShopCustomers(shop: string, chunk = RECOMPUTE_CHUNK_CUSTOMERS): Promise<number> {
-  await foldStagedProfiles(shop);
   // The tables this pass reads grew by a whole import: plans need their new sizes.
   await pool.query(`ANALYZE "ImportProfile", "Customer", "Order"`);
   const bounds = await chunkBounds(shop, chunk);

@@ -15,7 +15,6 @@ export async function redactCustomer(options: { shop: string; customerId: bigint
         "email" = NULL, "firstName" = NULL, "lastName" = NULL, "redactedAt" = COALESCE("Customer"."redactedAt", now())`;
     await tx.dataRequestExport.deleteMany({ where: { shopDomain: shop, customerId } });
     await tx.importProfile.deleteMany({ where: { shopDomain: shop, id: customerId } });
-    await tx.importProfileStage.deleteMany({ where: { shopDomain: shop, id: customerId } });
   });
 }
 
@@ -29,7 +28,6 @@ export async function forgetDeletedCustomer(options: { shop: string; customerId:
       ON CONFLICT ("shopDomain", "id") DO UPDATE SET
         "email" = NULL, "firstName" = NULL, "lastName" = NULL, "deletedAt" = COALESCE("Customer"."deletedAt", now())`;
     await tx.importProfile.deleteMany({ where: { shopDomain: shop, id: customerId } });
-    await tx.importProfileStage.deleteMany({ where: { shopDomain: shop, id: customerId } });
   });
 }
 

@@ -20,7 +20,7 @@ export async function redactShop(options: { shop: string }): Promise<void> {
   await removeShopSchedules(shop);
   await prisma.$transaction([
     prisma.session.deleteMany({ where: { shop } }),
-    prisma.importProfileStage.deleteMany({ where: { shopDomain: shop } }),
+    prisma.importProfile.deleteMany({ where: { shopDomain: shop } }),
     // Orders, line items, refunds, customers, exports and failure records cascade from the shop.
     prisma.shop.deleteMany({ where: { domain: shop } }),
   ]);

@@ -15,10 +15,10 @@ WHERE o."shopDomain" = l."shopDomain" AND o."id" = l."orderId";
 
 DROP TABLE "LineItem";
 
--- Profiles an import brought: appended per batch (no key to check), folded into ImportProfile, then
--- written into "Customer" with the figures at the import's end.
--- No foreign key (a key check per appended row is what this table avoids): shop/redact deletes its rows.
-CREATE TABLE "ImportProfileStage" (
+-- Profiles an import's batches brought, appended in file order ("seq"), no key checked: the import's
+-- final pass folds each customer's into one and writes it into "Customer" with the figures. No
+-- foreign key (a key check per appended row is what this table avoids): shop/redact deletes its rows.
+CREATE TABLE "ImportProfile" (
     "seq" BIGSERIAL NOT NULL,
     "shopDomain" TEXT NOT NULL,
     "id" BIGINT NOT NULL,
@@ -27,18 +27,7 @@ CREATE TABLE "ImportProfileStage" (
     "lastName" TEXT,
     "profileUpdatedAt" TIMESTAMP(3),
 
-    CONSTRAINT "ImportProfileStage_pkey" PRIMARY KEY ("seq")
+    CONSTRAINT "ImportProfile_pkey" PRIMARY KEY ("seq")
 );
 
-CREATE TABLE "ImportProfile" (
-    "shopDomain" TEXT NOT NULL,
-    "id" BIGINT NOT NULL,
-    "email" TEXT,
-    "firstName" TEXT,
-    "lastName" TEXT,
-    "profileUpdatedAt" TIMESTAMP(3),
-
-    CONSTRAINT "ImportProfile_pkey" PRIMARY KEY ("shopDomain","id")
-);
-
-ALTER TABLE "ImportProfile" ADD CONSTRAINT "ImportProfile_shopDomain_fkey" FOREIGN KEY ("shopDomain") REFERENCES "Shop"("domain") ON DELETE CASCADE ON UPDATE CASCADE;
+CREATE INDEX "ImportProfile_shopDomain_id_idx" ON "ImportProfile"("shopDomain", "id");
