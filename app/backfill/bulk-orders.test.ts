@@ -617,6 +617,22 @@ describe("the hand-written checks and conversion, against the zod path they repl
     expect(same(refused).filter((outcome) => "facts" in outcome)).toEqual([]);
   });
 
+  it("on the edges of the GID, time and amount patterns", () => {
+    const gids = ["1", "0", "1234567890123456789", "12345678901234567890", "", "1?", "1?a/b?c", "1?a\nb", "1?a\rb", "1?a\u2028b", "1?a\u2029b", "1\n", "1/2", "/1", "1 ", "١"];
+    const times = ["2026-03-01T10:00:00Z", "2026-03-01T10:00:00.Z", "2026-03-01T10:00:00.1234567Z", "2026-03-01T10:00:00+01:00", "2026-03-01T10:00:00+0100"]
+      .concat(["2026-03-01T10:00:00+01:0", "2026-03-01T10:00:00+010:0", "2026-03-01T10:00:00+01000", "2026-03-01T10:00:00Z\n", "2026-03-01T10:00:00ZZ"])
+      .concat(["2026-03-01T10:00:00", "2026-3-01T10:00:00Z", "12026-03-01T10:00:00Z", "2026-03-01t10:00:00Z", "2026-03-01T10:00:00.5-23:59", "2026-03-01T10:00:00-"]);
+    const amounts = ["0", "-0", "-", "-.5", "--1", "1.5\n", "1..5", "1.5.", "01", "-01.10", "1.5 ", "\u0661"];
+    const lines = [
+      ...gids.flatMap((digits) => [orderLine("1", { id: `gid://shopify/Order/${digits}` }), lineItemLine(digits, "1")]),
+      ...["gid://shopify/Orders/1", "gid://shopify/Order//1", "gid:/shopify/Order/1", "Gid://shopify/Order/1", "gid://shopify/Order/"].map((id) => orderLine("1", { id })),
+      ...times.flatMap((time) => [orderLine("1", { updatedAt: time }), orderLine("1", { customer: { id: "gid://shopify/Customer/1", updatedAt: time } })]),
+      ...amounts.flatMap((amount) => [orderLine("1", { totalTaxSet: { shopMoney: { amount } } }), lineItemLine("11", "1", amount)]),
+    ];
+    const outcomes = same(lines);
+    expect([refused(outcomes), lines.length - refused(outcomes)]).toEqual([65, 28]);
+  });
+
   it("on thousands of random lines, valid and not (seeded)", () => {
     let seed = 20_260_301;
     const random = () => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
