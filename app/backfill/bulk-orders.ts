@@ -7,7 +7,7 @@
 //
 // Ids are GID strings here, never JSON numbers, so JSON.parse is lossless (the one number is
 // `quantity`); they become bigint exactly, through idFromGid's digits.
-import { createHash } from "node:crypto";
+import { hash } from "node:crypto";
 import { type Money, money, ZERO } from "~/ltv/money";
 import type { CustomerProfile, LineItemFacts, OrderFacts, RefundFacts } from "~/ltv/order-facts";
 
@@ -423,6 +423,12 @@ export function toOrderFacts(order: BulkOrderFields, lineItems: readonly LineIte
 /** Marks an imported version, so a late line item can tell an import's version from a webhook's. */
 export const BULK_VERSION_PREFIX = "bulk:";
 
+/** The lines as the default sort orders them (UTF-16 code units); mostly they already are, and are not copied. */
+function inSortOrder(lines: readonly string[]): readonly string[] {
+  for (let i = 1; i < lines.length; i++) if (lines[i - 1]! > lines[i]!) return [...lines].sort();
+  return lines;
+}
+
 /**
  * The version hash of an imported order: sha256 over the text of its order line and its line-item
  * lines (sorted, so the order children arrive in does not matter). Same file, same hash: a second
@@ -430,9 +436,11 @@ export const BULK_VERSION_PREFIX = "bulk:";
  * only compared when updated_at ties, where either is the same state of the order.
  */
 export function bulkVersionHash(orderLine: string, childLines: readonly string[]): string {
-  const hash = createHash("sha256").update(orderLine);
-  for (const child of [...childLines].sort()) hash.update("\n").update(child);
-  return BULK_VERSION_PREFIX + hash.digest("hex");
+  // One string hashed in one call: the same UTF-8 bytes as hashing the pieces in turn ("\n" cannot
+  // complete a surrogate pair), at a fraction of the calls.
+  let text = orderLine;
+  for (const child of inSortOrder(childLines)) text += "\n" + child;
+  return BULK_VERSION_PREFIX + hash("sha256", text, "hex");
 }
 
 /** An order ready to be written: its facts and its version hash. */
