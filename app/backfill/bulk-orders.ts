@@ -454,7 +454,8 @@ export type LateLineItem = { orderId: bigint; lineItem: LineItemFacts; orderUpda
 
 export type MalformedLine = { line: number; text: string; reason: string };
 
-type PendingOrder = { line: number; text: string; order: OrderFacts; childTexts: string[] };
+/** `replaced` once a later line of the same order has taken its place in the window. */
+type PendingOrder = { line: number; text: string; order: OrderFacts; childTexts: string[]; replaced: boolean };
 
 export type AssemblerOptions = {
   /** Orders held while waiting for children; the oldest is handed on when the window is full. */
@@ -464,13 +465,16 @@ export type AssemblerOptions = {
 };
 
 /**
- * The updated_at of the last `capacity` orders handed on, by id, in typed arrays: a fixed ~20 bytes per
+ * The updated_at of the last `capacity` orders handed on, by id, in typed arrays: a fixed ~28 bytes per
  * entry and no garbage (a Map of bigint → Date held ~130 MB of heap at 100,000 entries, measured).
  * A ring of (id, time) in emission order and an open-addressing index into it (linear probing,
- * backward-shift deletion when the oldest entry leaves the ring).
+ * backward-shift deletion when the oldest entry leaves the ring). Each id is kept as a double too
+ * (exact below 2^53, rounded above): probes hash and compare doubles, and read the exact id (reading a
+ * BigInt64Array allocates a bigint) only where the doubles are equal.
  */
 export class RecentVersions {
   private readonly ids: BigInt64Array;
+  private readonly roundedIds: Float64Array;
   private readonly times: Float64Array;
   private readonly slots: Int32Array; // ring position + 1; 0 = empty
   private readonly mask: number;
@@ -479,6 +483,7 @@ export class RecentVersions {
 
   constructor(private readonly capacity: number) {
     this.ids = new BigInt64Array(Math.max(1, capacity));
+    this.roundedIds = new Float64Array(Math.max(1, capacity));
     this.times = new Float64Array(Math.max(1, capacity));
     let size = 2;
     while (size < capacity * 2) size *= 2;
@@ -486,23 +491,24 @@ export class RecentVersions {
     this.mask = size - 1;
   }
 
-  private home(id: bigint): number {
-    // Mixes the id's two 32-bit halves (ids are < 2^63, so asIntN keeps them exactly).
-    const low = Number(BigInt.asUintN(32, id));
-    const high = Number(BigInt.asUintN(32, id >> 32n));
+  private home(rounded: number): number {
+    // Mixes the two 32-bit halves of the id as a double (an integer: ToUint32 takes it modulo 2^32).
+    const low = rounded >>> 0;
+    const high = (rounded / 4_294_967_296) >>> 0;
     return (Math.imul(low ^ Math.imul(high, 0x9e3779b1), 0x85ebca6b) >>> 0) & this.mask;
   }
 
-  private find(id: bigint): number {
-    for (let slot = this.home(id); ; slot = (slot + 1) & this.mask) {
+  /** The slot of `id`, or the empty slot that ends its probe run. */
+  private find(id: bigint, rounded: number): number {
+    for (let slot = this.home(rounded); ; slot = (slot + 1) & this.mask) {
       const entry = this.slots[slot]!;
-      if (entry === 0 || this.ids[entry - 1] === id) return slot;
+      if (entry === 0 || (this.roundedIds[entry - 1] === rounded && this.ids[entry - 1] === id)) return slot;
     }
   }
 
   get(id: bigint): Date | null {
     if (this.capacity === 0) return null;
-    const entry = this.slots[this.find(id)]!;
+    const entry = this.slots[this.find(id, Number(id))]!;
     return entry === 0 ? null : new Date(this.times[entry - 1]!);
   }
 
@@ -512,29 +518,31 @@ export class RecentVersions {
 
   set(id: bigint, time: Date): void {
     if (this.capacity === 0) return;
-    const found = this.find(id);
-    const existing = this.slots[found]!;
+    const rounded = Number(id);
+    const existing = this.slots[this.find(id, rounded)]!;
     if (existing !== 0) {
       this.times[existing - 1] = time.getTime();
       return;
     }
-    if (this.count === this.capacity) this.remove(this.ids[this.next]!);
+    if (this.count === this.capacity) this.removeOldest();
     this.ids[this.next] = id;
+    this.roundedIds[this.next] = rounded;
     this.times[this.next] = time.getTime();
-    this.slots[this.find(id)] = this.next + 1;
+    this.slots[this.find(id, rounded)] = this.next + 1;
     this.next = (this.next + 1) % this.capacity;
     this.count += 1;
   }
 
-  private remove(id: bigint): void {
-    let hole = this.find(id);
-    if (this.slots[hole] === 0) return;
+  /** Removes the entry at ring position `next` (the oldest when the ring is full). */
+  private removeOldest(): void {
+    let hole = this.home(this.roundedIds[this.next]!);
+    while (this.slots[hole] !== this.next + 1) hole = (hole + 1) & this.mask;
     this.slots[hole] = 0;
     this.count -= 1;
     // Backward-shift: move later entries of the probe run into the hole when their home allows it.
     for (let slot = (hole + 1) & this.mask; this.slots[slot] !== 0; slot = (slot + 1) & this.mask) {
       const entry = this.slots[slot]!;
-      const home = this.home(this.ids[entry - 1]!);
+      const home = this.home(this.roundedIds[entry - 1]!);
       const distanceToHole = (hole - home) & this.mask;
       const distanceToSlot = (slot - home) & this.mask;
       if (distanceToHole < distanceToSlot) {
@@ -561,7 +569,9 @@ export class BulkOrderAssembler {
   // The window: a Map to find an order by id, and a FIFO of the same entries in file order (a Map
   // drained from its front rescans its deleted slots on every read of its first entry).
   private readonly window = new Map<bigint, PendingOrder>();
-  private queue: PendingOrder[] = [];
+  // Entries before queueHead are cleared: the queue does not keep orders handed on (up to 4,096 of them
+  // until it is compacted), which made every young-generation GC copy them again.
+  private queue: (PendingOrder | undefined)[] = [];
   private queueHead = 0;
   private readonly remembered: RecentVersions;
   private linesSeen = 0;
@@ -586,10 +596,19 @@ export class BulkOrderAssembler {
   private oldestPending(): PendingOrder | undefined {
     while (this.queueHead < this.queue.length) {
       const pending = this.queue[this.queueHead]!;
-      if (this.window.get(pending.order.id) === pending) return pending;
-      this.queueHead += 1; // replaced by a later line of the same order
+      if (!pending.replaced) return pending;
+      this.dropHead();
     }
     return undefined;
+  }
+
+  private dropHead(): void {
+    this.queue[this.queueHead] = undefined;
+    this.queueHead += 1;
+    if (this.queueHead > 4_096 && this.queueHead * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.queueHead);
+      this.queueHead = 0;
+    }
   }
 
   /** Orders emitted so far (all of them before safeLines). */
@@ -600,7 +619,7 @@ export class BulkOrderAssembler {
   /** Offers line number `line` (0-based, in file order). Lines before it that were skipped count as seen. */
   push(line: number, text: string): void {
     this.linesSeen = line + 1;
-    if (text.trim() === "") return;
+    if (text.charCodeAt(0) !== 123 /* { */ && text.trim() === "") return;
     let parsed: BulkLine;
     try {
       parsed = parseBulkLine(text);
@@ -613,9 +632,12 @@ export class BulkOrderAssembler {
       const earlier = this.window.get(parsed.order.id);
       // The same order twice in one result: the later line replaces it in the window (Shopify does
       // not do this; if it did, the later one is the one to keep — and isNewerVersion decides anyway).
-      if (earlier) this.window.delete(parsed.order.id);
-      if (earlier) parsed.order.lineItems.push(...earlier.order.lineItems);
-      const pending = { line, text, order: parsed.order, childTexts: earlier?.childTexts ?? [] };
+      if (earlier) {
+        this.window.delete(parsed.order.id);
+        earlier.replaced = true;
+        parsed.order.lineItems.push(...earlier.order.lineItems);
+      }
+      const pending: PendingOrder = { line, text, order: parsed.order, childTexts: earlier?.childTexts ?? [], replaced: false };
       this.window.set(parsed.order.id, pending);
       this.queue.push(pending);
       while (this.window.size > this.options.windowOrders) this.emitOldest();
@@ -644,11 +666,7 @@ export class BulkOrderAssembler {
     const pending = this.oldestPending();
     if (!pending) return;
     this.window.delete(pending.order.id);
-    this.queueHead += 1;
-    if (this.queueHead > 4_096 && this.queueHead * 2 > this.queue.length) {
-      this.queue = this.queue.slice(this.queueHead);
-      this.queueHead = 0;
-    }
+    this.dropHead();
     this.remembered.set(pending.order.id, pending.order.updatedAt);
     this.emittedOrders += 1;
     this.emit.order({ order: pending.order, versionHash: bulkVersionHash(pending.text, pending.childTexts) });
