@@ -13,8 +13,8 @@ import { createHash } from "node:crypto";
 import { createReadStream } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createInterface } from "node:readline";
 import { BulkOrderAssembler, parseBulkLine } from "~/backfill/bulk-orders";
+import { linesOf } from "~/backfill/jsonl-lines";
 import { Decimal } from "~/ltv/money";
 
 const MODES = ["lines", "json", "parse", "all", "digest"] as const;
@@ -24,8 +24,10 @@ const mode = (process.argv[2] ?? "all") as Mode;
 if (!MODES.includes(mode)) throw new Error(`mode must be one of ${MODES.join(", ")}`);
 const file = process.argv[3] ?? join(tmpdir(), "tenure-bulk-200000-seed42.jsonl");
 
-// linesOf (import-bulk-result.server.ts) is this readline loop; its module needs the database's env.
-const lines = () => createInterface({ input: createReadStream(file), crlfDelay: Infinity });
+// The import's own line splitter (one array of lines per chunk read), flattened.
+async function* lines(): AsyncIterable<string> {
+  for await (const chunk of linesOf(createReadStream(file))) yield* chunk;
+}
 
 /** JSON with bigints as `123n`, Decimals as sign/exponent/digits and Dates as their time in ms. */
 function exact(value: unknown): string {

@@ -266,12 +266,23 @@ describe("a result file with a broken line", () => {
     expect(await prisma.failedJob.count({ where: { shopDomain: shop } })).toBe(1);
   });
 
-  it("reads a file stream line by line", async () => {
+  it("reads a file stream line by line, whatever the chunks cut: lines, CRLF, or a character in two", async () => {
     const { Readable } = await import("node:stream");
-    const chunks = ["{\"a\":1}\n{\"b\"", ":2}\n\n{\"c\":3}"];
+    const euro = Buffer.from("€"); // three bytes
+    const chunks = [
+      Buffer.from('{"a":1}\n{"b"'),
+      Buffer.from(':2}\r\n\n{"c":"'),
+      euro.subarray(0, 1),
+      Buffer.concat([euro.subarray(1), Buffer.from('"}\r')]),
+      Buffer.from('\n{"d":4}'),
+    ];
     const read: string[] = [];
-    for await (const line of linesOf(Readable.from(chunks.map((chunk) => Buffer.from(chunk))))) read.push(line);
-    expect(read).toEqual(['{"a":1}', '{"b":2}', "", '{"c":3}']);
+    for await (const lines of linesOf(Readable.from(chunks))) read.push(...lines);
+    expect(read).toEqual(['{"a":1}', '{"b":2}', "", '{"c":"€"}', '{"d":4}']);
+    const web = new Blob([Buffer.from('{"e":5}\n{"f":6}\n')]).stream();
+    const fromWeb: string[] = [];
+    for await (const lines of linesOf(web)) fromWeb.push(...lines);
+    expect(fromWeb).toEqual(['{"e":5}', '{"f":6}']);
   });
 });
 

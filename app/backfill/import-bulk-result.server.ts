@@ -4,9 +4,6 @@
 // customer of the shop is recomputed once (recomputeShopCustomers). Parsing the next batch overlaps
 // the writing of the previous one; checkpoints are reported in file order.
 import { createHash } from "node:crypto";
-import { createInterface } from "node:readline";
-import { Readable } from "node:stream";
-import type { ReadableStream as NodeWebReadableStream } from "node:stream/web";
 import { type Db, inTransaction, pool, sql } from "~/pg.server";
 import { lockShopExclusive } from "~/orders/apply-order-events.server";
 import { importOrdersIn } from "~/orders/import-orders.server";
@@ -89,8 +86,8 @@ async function writeBatch(shop: string, batch: Batch): Promise<number> {
 
 export async function importBulkResult(options: {
   shop: string;
-  /** The JSONL result, line by line (from a fetch body or a file), never whole in memory. */
-  lines: AsyncIterable<string>;
+  /** The JSONL result, line by line or a chunk's lines at a time (linesOf), never whole in memory. */
+  lines: AsyncIterable<string | readonly string[]>;
   /** Lines an earlier, interrupted attempt already committed: they are skipped, not re-parsed into writes. */
   skipLines: number;
   /** Called after each committed batch, in order; `linesCommitted` is safe to resume after (no pending order before it is lost). */
@@ -148,13 +145,16 @@ export async function importBulkResult(options: {
   };
 
   let lineNumber = 0;
-  for await (const text of options.lines) {
-    if (lineNumber >= skipLines) assembler.push(lineNumber, text);
-    lineNumber += 1;
-    if (lineNumber === skipLines) assembler.skipTo(skipLines);
-    if (batch.orders.length + batch.late.length >= IMPORT_TUNING.batchOrders || batch.malformed.length >= 1_000) {
-      await dispatch(false);
-      if (failure) break;
+  reading: for await (const item of options.lines) {
+    const texts = typeof item === "string" ? [item] : item;
+    for (const text of texts) {
+      if (lineNumber >= skipLines) assembler.push(lineNumber, text);
+      lineNumber += 1;
+      if (lineNumber === skipLines) assembler.skipTo(skipLines);
+      if (batch.orders.length + batch.late.length >= IMPORT_TUNING.batchOrders || batch.malformed.length >= 1_000) {
+        await dispatch(false);
+        if (failure) break reading;
+      }
     }
   }
   if (!failure) {
@@ -178,9 +178,4 @@ export async function importBulkResult(options: {
   };
 }
 
-/** The lines of a stream (a fetch body or a file), decoded as UTF-8, without holding the whole. */
-export async function* linesOf(stream: ReadableStream<Uint8Array> | NodeJS.ReadableStream): AsyncIterable<string> {
-  // Created on the first pull: readline starts reading at once and drops lines nobody is iterating for.
-  const input = stream instanceof ReadableStream ? Readable.fromWeb(stream as unknown as NodeWebReadableStream<Uint8Array>) : stream;
-  yield* createInterface({ input, crlfDelay: Infinity });
-}
+export { linesOf } from "./jsonl-lines";

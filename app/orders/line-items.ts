@@ -26,6 +26,9 @@ export function toStoredLineItem(line: LineItemFacts): StoredLineItem {
 }
 
 const idText = (id: bigint | null) => (id === null ? "null" : `"${id.toString()}"`);
+// What JSON.stringify would escape in a string: quotes, backslashes, control characters, surrogates.
+const JSON_ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
+const jsonString = (value: string | null) => (value === null ? "null" : JSON_ESCAPED.test(value) ? JSON.stringify(value) : `"${value}"`);
 
 /**
  * The column's text for an order's line items: exactly JSON.stringify(lines.map(toStoredLineItem))
@@ -38,8 +41,8 @@ export function lineItemsJson(lines: readonly LineItemFacts[]): string {
     if (index > 0) text += ",";
     text +=
       `{"id":"${line.id.toString()}","productId":${idText(line.productId)},"variantId":${idText(line.variantId)},` +
-      `"sku":${JSON.stringify(line.sku)},"title":${JSON.stringify(line.title)},"quantity":${JSON.stringify(line.quantity)},` +
-      `"amount":${JSON.stringify(line.amount.toString())}}`;
+      `"sku":${jsonString(line.sku)},"title":${jsonString(line.title)},"quantity":${JSON.stringify(line.quantity)},` +
+      `"amount":"${line.amount.toString()}"}`;
   }
   return text + "]";
 }
