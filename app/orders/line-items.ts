@@ -26,9 +26,15 @@ export function toStoredLineItem(line: LineItemFacts): StoredLineItem {
 }
 
 const idText = (id: bigint | null) => (id === null ? "null" : `"${id.toString()}"`);
-// What JSON.stringify would escape in a string: quotes, backslashes, control characters, surrogates.
-const JSON_ESCAPED = /["\\\u0000-\u001f\ud800-\udfff]/;
-const jsonString = (value: string | null) => (value === null ? "null" : JSON_ESCAPED.test(value) ? JSON.stringify(value) : `"${value}"`);
+/** Whether JSON.stringify would escape something in this string: quotes, backslashes, control characters, surrogates. */
+function needsJsonEscape(value: string): boolean {
+  for (let index = 0; index < value.length; index++) {
+    const code = value.charCodeAt(index);
+    if (code < 0x20 || code === 0x22 || code === 0x5c || (code >= 0xd800 && code <= 0xdfff)) return true;
+  }
+  return false;
+}
+const jsonString = (value: string | null) => (value === null ? "null" : needsJsonEscape(value) ? JSON.stringify(value) : `"${value}"`);
 
 /**
  * The column's text for an order's line items: exactly JSON.stringify(lines.map(toStoredLineItem))
