@@ -9,7 +9,7 @@
 // SHARED first, so no per-order or per-customer lock is needed.
 // Customers are NOT written here: profiles wait in "ImportProfile", and the import writes every
 // customer of the shop once, profile and figures together, after its last batch (recomputeShopCustomers).
-import { type Money, money } from "~/ltv/money";
+import { money } from "~/ltv/money";
 import { type CustomerProfile, type OrderFacts, isNewerVersion, moneyRefunded } from "~/ltv/order-facts";
 import { type Db, sql } from "~/pg.server";
 import { BULK_VERSION_PREFIX, type ImportedOrder, type LateLineItem } from "~/backfill/bulk-orders";
@@ -49,10 +49,10 @@ function textArrayLiteral(values: readonly string[]): string {
   return `{${values.map((value) => `"${value.replace(/[\\"]/g, (c) => `\\${c}`)}"`).join(",")}}`;
 }
 
-/** `refunded` of an order from its stored refunds' Σ (presentment currency); most orders have none. */
-function refundedCell(order: OrderFacts, refundsInPresentment: Money | undefined): string {
-  if (refundsInPresentment === undefined) return "0";
-  return moneyRefunded(order, [{ transactionsAmount: refundsInPresentment }]).toString();
+/** `refunded` of an order from its stored refunds' Σ (presentment currency, as text); most orders have none. */
+function refundedCell(order: OrderFacts, refundsInPresentment: string | null): string {
+  if (refundsInPresentment === null) return "0";
+  return moneyRefunded(order, [{ transactionsAmount: money(refundsInPresentment) }]).toString();
 }
 
 // Per connection: temporary tables emptied at every commit. Looked up in every batch rather than
@@ -154,7 +154,7 @@ export async function importOrdersIn(
     const cellsOf = ({ order: o, versionHash }: ImportedOrder, refunds: string | null): Cell[] => [
       o.id, o.customerId, o.name, o.currency, o.presentmentCurrency, o.totalPrice.toString(), o.presentmentTotalPrice.toString(),
       o.subtotalPrice.toString(), o.totalDiscounts.toString(), o.totalTax.toString(), o.totalShipping.toString(),
-      refundedCell(o, refunds === null ? undefined : money(refunds)),
+      refundedCell(o, refunds),
       o.financialStatus, iso(o.cancelledAt), o.test, iso(o.createdAt), iso(o.processedAt), iso(o.updatedAt), versionHash,
       o.sourceName, textArrayLiteral(o.discountCodes), lineItemsJson(o.lineItems),
     ];
@@ -196,8 +196,10 @@ export async function importOrdersIn(
     outcome.stored = fresh.length + written.length;
     outcome.stale = storedBefore.length - written.length;
     // An older or identical version: only refunds it carried may be new; bring `refunded` in step.
-    const writtenIds = new Set([...written.map((w) => w.id), ...fresh.map((row) => String(row[1]))]);
-    const staleWithRefunds = orders.filter((o) => !writtenIds.has(o.order.id.toString()) && o.order.refunds.length > 0).map((o) => ({ shop, id: o.order.id }));
+    const writtenIds = new Set(written.map((w) => w.id));
+    const staleWithRefunds = orders
+      .filter((o) => o.order.refunds.length > 0 && knownOf.get(o.order.id.toString())!.stored && !writtenIds.has(o.order.id.toString()))
+      .map((o) => ({ shop, id: o.order.id }));
     if (staleWithRefunds.length > 0) {
       const refundState = await readRefundState(tx, staleWithRefunds);
       const updates: { key: { shop: string; id: bigint }; refunded: string }[] = [];

@@ -14,7 +14,7 @@
 // webhook-path write of the shop (which takes every slot SHARED first) runs meanwhile; chunks cover
 // disjoint customers, so two of them (two slots) run side by side. A webhook after a chunk recomputes
 // its own customers from stored facts, as always.
-import { figuresFromTotals } from "~/ltv/customer-figures";
+import { type CustomerFigures, figuresFromTotals } from "~/ltv/customer-figures";
 import { money } from "~/ltv/money";
 import { type Db, SqlText, inTransaction, pool, sql } from "~/pg.server";
 import { IMPORT_LOCK_SLOTS, lockShopExclusive } from "./apply-order-events.server";
@@ -30,6 +30,22 @@ const PROFILE_APPLIES = new SqlText(`("Customer"."redactedAt" IS NULL AND "Custo
     AND ("Customer"."profileUpdatedAt" IS NULL OR EXCLUDED."profileUpdatedAt" IS NULL OR EXCLUDED."profileUpdatedAt" >= "Customer"."profileUpdatedAt")
     AND ("Customer"."email", "Customer"."firstName", "Customer"."lastName") IS DISTINCT FROM (EXCLUDED."email", EXCLUDED."firstName", EXCLUDED."lastName"))`);
 
+/** A customer of a chunk: totals of their counted orders, whether they have a row, their folded appended profile. */
+type ChunkRow = {
+  id: string;
+  count: number;
+  gross: string | null;
+  refunds: string | null;
+  first: Date | null;
+  last: Date | null;
+  hasRow: boolean;
+  staged: boolean;
+  email: string | null;
+  firstName: string | null;
+  lastName: string | null;
+  profileUpdatedAt: Date | null;
+};
+
 /** Writes the customers with ids in (after, upTo] (null: unbounded). Returns rows written. */
 async function recomputeRange(tx: Db, shop: string, after: bigint | null, upTo: bigint | null): Promise<number> {
   // Bounds are bigints read from the database, so they are written into the text as digits: the
@@ -37,20 +53,7 @@ async function recomputeRange(tx: Db, shop: string, after: bigint | null, upTo: 
   const inRange = (column: string) =>
     new SqlText(`${after === null ? "true" : `${column} > ${after.toString()}`} AND ${upTo === null ? "true" : `${column} <= ${upTo.toString()}`}`);
   // Every customer in the range: those with a row (their orders may all have moved away), with orders, or with a staged profile.
-  const { rows } = await tx.query<{
-    id: string;
-    count: number;
-    gross: string | null;
-    refunds: string | null;
-    first: Date | null;
-    last: Date | null;
-    hasRow: boolean;
-    staged: boolean;
-    email: string | null;
-    firstName: string | null;
-    lastName: string | null;
-    profileUpdatedAt: Date | null;
-  }>(sql`
+  const { rows } = await tx.query<ChunkRow>(sql`
     WITH staged AS (
       SELECT p.*, max(p."seq") FILTER (WHERE p."profileUpdatedAt" IS NULL) OVER (PARTITION BY p."id") AS last_untimed
       FROM "ImportProfile" p WHERE p."shopDomain" = ${shop} AND ${inRange(`p."id"`)}),
@@ -104,13 +107,21 @@ async function recomputeRange(tx: Db, shop: string, after: bigint | null, upTo: 
     }),
   );
   const existing = rows.filter((row) => row.hasRow);
-  if (existing.length === 0) {
-    await tx.query(sql`DELETE FROM "ImportProfile" p WHERE p."shopDomain" = ${shop} AND ${inRange(`p."id"`)}`);
-    return fresh.length;
-  }
-  const figures = existing.map(figuresOf);
-  // The profile offered is the staged one, else the stored one (which then changes nothing). Only rows
-  // whose figures or profile differ are written: a re-import that changes nothing leaves every row as it was.
+  const updated = await upsertExisting(tx, shop, existing.map((row) => ({ row, figures: figuresOf(row) })));
+  await tx.query(sql`DELETE FROM "ImportProfile" p WHERE p."shopDomain" = ${shop} AND ${inRange(`p."id"`)}`);
+  return fresh.length + updated;
+}
+
+/**
+ * Customers that have a row: figures, and the folded profile when there is one, in one upsert. Only
+ * rows whose figures or profile differ are written: a re-import that changes nothing leaves every row
+ * as it was. Returns the rows written.
+ */
+async function upsertExisting(tx: Db, shop: string, customers: readonly { row: ChunkRow; figures: CustomerFigures }[]): Promise<number> {
+  if (customers.length === 0) return 0;
+  const existing = customers.map((c) => c.row);
+  const figures = customers.map((c) => c.figures);
+  // The profile offered is the folded one, else the stored one (which then changes nothing).
   const result = await tx.query(sql`
     INSERT INTO "Customer" ("shopDomain", "id", "email", "firstName", "lastName", "profileUpdatedAt", "ordersCount", "grossSales", "refunds", "netRevenue",
                             "averageOrderValue", "firstOrderAt", "lastOrderAt", "tenureDays", "purchaseFrequency", "figuresUpdatedAt")
@@ -145,8 +156,7 @@ async function recomputeRange(tx: Db, shop: string, after: bigint | null, upTo: 
       IS DISTINCT FROM (EXCLUDED."ordersCount", EXCLUDED."grossSales", EXCLUDED."refunds", EXCLUDED."netRevenue", EXCLUDED."averageOrderValue",
            EXCLUDED."firstOrderAt", EXCLUDED."lastOrderAt", EXCLUDED."tenureDays", EXCLUDED."purchaseFrequency")
       OR ${PROFILE_APPLIES}`);
-  await tx.query(sql`DELETE FROM "ImportProfile" p WHERE p."shopDomain" = ${shop} AND ${inRange(`p."id"`)}`);
-  return fresh.length + (result.rowCount ?? 0);
+  return result.rowCount ?? 0;
 }
 
 /**
